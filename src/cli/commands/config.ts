@@ -1,0 +1,46 @@
+import type { Command } from "../command.ts";
+import { parseFlags, parseOrgId } from "../args.ts";
+import { describeConfig, loadAgencyConfig } from "../agency.ts";
+import { ED_DAILY_CAP_SHARE, PRIORITIES } from "../../config/constants.ts";
+
+export const configCommand: Command = {
+  name: "config",
+  usage: "config <org-id> [--json]",
+  summary: "Show an agency's effective configuration and where each value comes from.",
+  help: [
+    "Reads the agency's row and state buffers from the central database and counts its contacts",
+    "with an email, then prints every effective value with its source: constant, profile, column,",
+    "override, state buffer, environment or computed. Inactive agencies are shown too.",
+    "",
+    "  --json   print one JSON object instead of a table",
+  ],
+  run(args, context) {
+    const { values, positionals } = parseFlags("config", args, { json: { type: "boolean" } });
+    const orgId = parseOrgId("config", positionals[0]);
+    const config = loadAgencyConfig(context.env, orgId, { allowInactive: true });
+    const entries = describeConfig(config);
+    const constants = [
+      { name: "ed_daily_cap_share", value: ED_DAILY_CAP_SHARE, source: "constant" },
+      ...Object.entries(PRIORITIES).map(([kind, value]) => ({
+        name: `priority.${kind}`,
+        value,
+        source: "constant",
+      })),
+    ];
+
+    if (values.json) {
+      const asObject = Object.fromEntries(
+        [...entries, ...constants].map(({ name, value, source }) => [name, { value, source }]),
+      );
+      context.output.print(JSON.stringify({ org_id: orgId, config: asObject }, null, 2));
+      return 0;
+    }
+    context.output.print(`Organization ${orgId}: effective configuration`);
+    const width = Math.max(...[...entries, ...constants].map((entry) => entry.name.length));
+    for (const { name, value, source } of [...entries, ...constants]) {
+      const shown = typeof value === "boolean" ? (value ? "yes" : "no") : String(value);
+      context.output.print(`  ${name.padEnd(width)}  ${shown.padEnd(24)}  ${source}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,37 @@
+/** Where a command writes: plain text lines to stdout and one-line messages to stderr. */
+export interface Output {
+  /** Writes a line of the command's result to stdout. */
+  print(line: string): void;
+  /** Writes a warning, progress or error line to stderr. */
+  error(line: string): void;
+  /** True when stderr is a terminal, so progress lines are worth showing. */
+  readonly interactive: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/** Output to the process's stdout and stderr. */
+export const consoleOutput: Output = {
+  print(line) {
+    Deno.stdout.writeSync(encoder.encode(line + "\n"));
+  },
+  error(line) {
+    Deno.stderr.writeSync(encoder.encode(line + "\n"));
+  },
+  get interactive() {
+    return Deno.stderr.isTerminal();
+  },
+};
+
+/** Output kept in memory, for tests. */
+export function memoryOutput(): Output & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    interactive: false,
+    print: (line) => void stdout.push(line),
+    error: (line) => void stderr.push(line),
+  };
+}

@@ -1,0 +1,72 @@
+/** US states, the District of Columbia, territories and military mail codes that contacts may carry. */
+export const STATE_CODES = [
+  "AL",
+  "AK",
+  "AZ",
+  "AR",
+  "CA",
+  "CO",
+  "CT",
+  "DE",
+  "DC",
+  "FL",
+  "GA",
+  "HI",
+  "ID",
+  "IL",
+  "IN",
+  "IA",
+  "KS",
+  "KY",
+  "LA",
+  "ME",
+  "MD",
+  "MA",
+  "MI",
+  "MN",
+  "MS",
+  "MO",
+  "MT",
+  "NE",
+  "NV",
+  "NH",
+  "NJ",
+  "NM",
+  "NY",
+  "NC",
+  "ND",
+  "OH",
+  "OK",
+  "OR",
+  "PA",
+  "RI",
+  "SC",
+  "SD",
+  "TN",
+  "TX",
+  "UT",
+  "VT",
+  "VA",
+  "WA",
+  "WV",
+  "WI",
+  "WY",
+  "PR",
+  "VI",
+  "GU",
+  "AS",
+  "MP",
+  "AA",
+  "AE",
+  "AP",
+] as const; // deno-fmt-ignore
+export type StateCode = typeof STATE_CODES[number];
+
+const STATE_CODE_SET: ReadonlySet<string> = new Set(STATE_CODES);
+
+/** Returns the state code for raw column text (trimmed, upper-cased), or undefined if it is none. */
+export function parseStateCode(text: unknown): StateCode | undefined {
+  if (typeof text !== "string") return undefined;
+  const code = text.trim().toUpperCase();
+  return STATE_CODE_SET.has(code) ? code as StateCode : undefined;
+}

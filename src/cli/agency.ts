@@ -1,34 +1,4 @@
-import type { DatabaseSync } from "node:sqlite";
-import type { EnvSettings } from "../config/env.ts";
-import { loadAgencySettings } from "../config/load_config.ts";
-import { resolveConfig } from "../config/resolve_config.ts";
 import type { AgencyConfig } from "../config/agency_config.ts";
-import { openCentral } from "../db/central.ts";
-import { countContactsWithEmail, openOrgDatabase } from "../db/org.ts";
-
-/**
- * Loads one agency's effective configuration: its central row and state buffers (read once), and
- * the count of its contacts with an email, which chooses the size profile.
- */
-export function loadAgencyConfig(
-  env: EnvSettings,
-  orgId: number,
-  options: { allowInactive?: boolean } = {},
-): AgencyConfig {
-  const central = openCentral(env.CENTRAL_DB_PATH);
-  try {
-    const settings = loadAgencySettings(central, orgId, { env, ...options });
-    const org = openOrgDatabase(settings.dbPath, orgId, { readOnly: true });
-    try {
-      const contactCount = countContactsWithEmail(org, orgId);
-      return resolveConfig({ ...settings, contactCount });
-    } finally {
-      org.close();
-    }
-  } finally {
-    central.close();
-  }
-}
 
 /** Lists configuration entries for printing: name, value and source. */
 export function describeConfig(
@@ -71,9 +41,4 @@ export function describeConfig(
     value,
     source: config.sources[name] ?? "column",
   }));
-}
-
-/** Opens the central database for a command that only lists agencies. */
-export function openCentralForListing(env: EnvSettings): DatabaseSync {
-  return openCentral(env.CENTRAL_DB_PATH);
 }

@@ -4,11 +4,17 @@ import type { Command, CommandContext } from "./command.ts";
 import { consoleOutput, type Output } from "./output.ts";
 import { configCommand } from "./commands/config.ts";
 import { migrateCommand } from "./commands/migrate.ts";
+import { scheduleCommand } from "./commands/schedule.ts";
+import { generateCommand } from "./commands/generate.ts";
+import { demoCommand } from "./commands/demo.ts";
 
 /** Every subcommand, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
-  configCommand,
+  scheduleCommand,
   migrateCommand,
+  configCommand,
+  generateCommand,
+  demoCommand,
 ];
 
 /** Options for `main`; tests replace the output, environment and clock. */

@@ -10,6 +10,10 @@ import {
 } from "./organization_schema.ts";
 import { type ConfigOverrides, parseOverrides } from "./overrides.ts";
 import type { EnvSettings } from "./env.ts";
+import { openCentral } from "../db/central.ts";
+import { countContactsWithEmail, openOrgDatabase } from "../db/org.ts";
+import { resolveConfig } from "./resolve_config.ts";
+import type { AgencyConfig } from "./agency_config.ts";
 
 /** An agency's settings from the central database, validated, before the contact count is known. */
 export interface AgencySettings {
@@ -102,4 +106,32 @@ export function validateStateBuffers(
     buffers[state] = days;
   }
   return buffers;
+}
+
+/**
+ * Loads one agency's effective configuration: its central row and state buffers (read once), and
+ * the count of its contacts with an email, which chooses the size profile.
+ */
+export function loadAgencyConfig(
+  env: EnvSettings,
+  orgId: number,
+  options: { allowInactive?: boolean; dbPath?: string } = {},
+): AgencyConfig {
+  const central = openCentral(env.CENTRAL_DB_PATH);
+  try {
+    const settings = loadAgencySettings(central, orgId, { env, ...options });
+    if (options.dbPath !== undefined) {
+      settings.dbPath = options.dbPath;
+      settings.dbPathFromTemplate = false;
+    }
+    const org = openOrgDatabase(settings.dbPath, orgId, { readOnly: true });
+    try {
+      const contactCount = countContactsWithEmail(org, orgId);
+      return resolveConfig({ ...settings, contactCount });
+    } finally {
+      org.close();
+    }
+  } finally {
+    central.close();
+  }
 }

@@ -1,6 +1,7 @@
 import type { Command } from "../command.ts";
 import { parseFlags, parseOrgId } from "../args.ts";
-import { describeConfig, loadAgencyConfig } from "../agency.ts";
+import { describeConfig } from "../agency.ts";
+import { loadAgencyConfig } from "../../config/load_config.ts";
 import { ED_DAILY_CAP_SHARE, PRIORITIES } from "../../config/constants.ts";
 
 export const configCommand: Command = {

@@ -1,0 +1,151 @@
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { type DayNumber, formatDay, parseIsoDay } from "../rules/days.ts";
+import type { ContactRow } from "../scheduling/contact.ts";
+import { returnArrays } from "./sqlite.ts";
+
+/** Statuses of rows that the scheduler owns; every other status is the sender's. */
+const OWNED = "('pre-scheduled', 'skipped')";
+
+/** An `email_schedules` row of one of the kinds the scheduler plans, as read for reconciling. */
+export interface ExistingRow {
+  id: number;
+  contactId: number;
+  emailType: string;
+  sendDay: DayNumber | undefined;
+  sendTime: string;
+  status: string;
+  skipReason: string | null;
+  priority: number | null;
+  eventDay: DayNumber | undefined;
+  runId: string | null;
+  metadata: string | null;
+}
+
+/** Counts the sender's rows per day from `fromDay` on: they use up daily capacity. */
+export function readSenderLoad(db: DatabaseSync, fromDay: DayNumber): Map<DayNumber, number> {
+  const rows = db.prepare(
+    `SELECT scheduled_send_date AS day, count(*) AS n FROM email_schedules
+     WHERE status NOT IN ${OWNED} AND scheduled_send_date >= ? GROUP BY scheduled_send_date`,
+  ).all(formatDay(fromDay));
+  const load = new Map<DayNumber, number>();
+  for (const row of rows) {
+    const day = parseIsoDay(row.day);
+    if (day !== undefined) load.set(day, Number(row.n));
+  }
+  return load;
+}
+
+/** Reads contacts in id order, one batch at a time, without holding them all in memory. */
+export class ContactReader {
+  #statement: StatementSync;
+  #lastId = -Infinity;
+  #batchSize: number;
+  done = false;
+
+  constructor(db: DatabaseSync, batchSize: number) {
+    this.#statement = db.prepare(
+      `SELECT id, email, state, zip_code, birth_date, effective_date FROM contacts
+       WHERE id > ? ORDER BY id LIMIT ?`,
+    );
+    returnArrays(this.#statement);
+    this.#batchSize = batchSize;
+  }
+
+  /** Returns the next batch (empty when done) and the id range it covers. */
+  next(): ContactRow[] {
+    if (this.done) return [];
+    const rows = this.#statement.all(
+      this.#lastId === -Infinity ? Number.MIN_SAFE_INTEGER : this.#lastId,
+      this.#batchSize,
+    ) as unknown as ContactRow[];
+    if (rows.length < this.#batchSize) this.done = true;
+    if (rows.length > 0) this.#lastId = Number(rows[rows.length - 1][0]);
+    return rows;
+  }
+}
+
+/** Reads the rows of contacts in an id range (both ends inclusive), in contact id order. */
+export class ScheduleRowReader {
+  #statement: StatementSync;
+
+  constructor(db: DatabaseSync) {
+    this.#statement = db.prepare(
+      `SELECT id, contact_id, email_type, scheduled_send_date, scheduled_send_time, status,
+              skip_reason, priority, event_year, event_month, event_day, scheduler_run_id, metadata
+       FROM email_schedules WHERE contact_id BETWEEN ? AND ? ORDER BY contact_id, id`,
+    );
+    returnArrays(this.#statement);
+  }
+
+  read(firstContactId: number, lastContactId: number): ExistingRow[] {
+    const rows = this.#statement.all(firstContactId, lastContactId) as unknown as unknown[][];
+    return rows.map((row) => ({
+      id: Number(row[0]),
+      contactId: Number(row[1]),
+      emailType: String(row[2]),
+      sendDay: parseIsoDay(row[3]),
+      sendTime: String(row[4]),
+      status: String(row[5]),
+      skipReason: row[6] === null ? null : String(row[6]),
+      priority: row[7] === null ? null : Number(row[7]),
+      eventDay: eventDayOf(row[8], row[9], row[10]),
+      runId: row[11] === null ? null : String(row[11]),
+      metadata: row[12] === null ? null : String(row[12]),
+    }));
+  }
+}
+
+function eventDayOf(year: unknown, month: unknown, day: unknown): DayNumber | undefined {
+  if (typeof year !== "number" || typeof month !== "number" || typeof day !== "number") {
+    return undefined;
+  }
+  const text = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${
+    String(day).padStart(2, "0")
+  }`;
+  return parseIsoDay(text);
+}
+
+/**
+ * Reads, for contacts in an id range, whether the latest `eligibility_answered` event reports
+ * medical conditions. Returns the ids of contacts whose latest answer does.
+ */
+export class UnderwritingReader {
+  #statement: StatementSync | undefined;
+
+  constructor(db: DatabaseSync, enabled: boolean) {
+    const hasTable = db.prepare(
+      "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'contact_events'",
+    ).get() !== undefined;
+    if (!enabled || !hasTable) return;
+    this.#statement = db.prepare(
+      `SELECT contact_id, metadata FROM contact_events
+       WHERE event_type = 'eligibility_answered' AND contact_id BETWEEN ? AND ?
+       ORDER BY contact_id, created_at, id`,
+    );
+    returnArrays(this.#statement);
+  }
+
+  read(firstContactId: number, lastContactId: number): Set<number> {
+    const failed = new Set<number>();
+    if (this.#statement === undefined) return failed;
+    for (
+      const row of this.#statement.iterate(firstContactId, lastContactId) as Iterable<unknown[]>
+    ) {
+      const contactId = Number(row[0]);
+      if (reportsMedicalConditions(row[1])) failed.add(contactId);
+      else failed.delete(contactId);
+    }
+    return failed;
+  }
+}
+
+/** Returns true when an eligibility answer's metadata says the contact has medical conditions. */
+export function reportsMedicalConditions(metadata: unknown): boolean {
+  if (typeof metadata !== "string") return false;
+  try {
+    const parsed = JSON.parse(metadata);
+    return parsed?.has_medical_conditions === true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,274 @@
+import { type DayNumber, ymdFromDay } from "../rules/days.ts";
+import { type ContactWindowRule, windowContaining } from "../rules/windows.ts";
+import { extendedRange, MAX_MOVE_DAYS, strictRange } from "./allowed_range.ts";
+import { stableHash } from "./hash.ts";
+import { KIND_CODES } from "./plan_contact.ts";
+import { PRIORITY_BY_KIND_CODE } from "./kind_codes.ts";
+import {
+  FLAG_KEPT,
+  FLAG_KEPT_OUTSIDE_SPREAD,
+  FLAG_MOVED,
+  type PlanStore,
+  STATUS_PRE_SCHEDULED,
+} from "./plan_store.ts";
+
+/** Options of `balancePlan`. */
+export interface BalanceOptions {
+  today: DayNumber;
+  dailyCap: number;
+  edDailyLimit: number;
+  edSmoothingWindowDays: number;
+  overageThreshold: number;
+  catchUpSpreadDays: number;
+  /** The sender's rows per day from today on: they fill days but never move. */
+  senderLoad: ReadonlyMap<DayNumber, number>;
+}
+
+/** What balancing did. */
+export interface BalanceResult {
+  movedBySmoothing: number;
+  movedByCap: number;
+  /** Days still above ⌊cap × overage threshold⌋ because nothing on them could move. */
+  overloadedDays: Array<{ day: DayNumber; load: number }>;
+}
+
+const ED = KIND_CODES.effective_date;
+const POST_WINDOW = KIND_CODES.post_window;
+
+/**
+ * Evens out daily volume in place: first spreads effective-date emails on days above the ED
+ * limit by a stable jitter, then moves the lowest-priority movable emails off days above
+ * ⌊cap × overage threshold⌋ to the nearest day with room, preferring earlier days. Moves stay in
+ * each email's allowed range and out of the contact's exclusion windows. Kept emails (dates from an
+ * earlier run) and skipped emails never move. Deterministic: no randomness, no clock.
+ */
+export function balancePlan(plan: PlanStore, options: BalanceOptions): BalanceResult {
+  const days = new DayLoad(plan, options);
+  const movedBack = revisitWideKeeps(plan, days, options);
+  const movedBySmoothing = smoothEffectiveDates(plan, days, options);
+  const { moved, overloadedDays } = enforceDailyCap(plan, days, options);
+  return { movedBySmoothing, movedByCap: moved + movedBack, overloadedDays };
+}
+
+/**
+ * Moves emails whose kept date lies outside their catch-up spread back inside it when a day
+ * there has room; the rest keep their date, which stays fixed for the remaining steps.
+ */
+function revisitWideKeeps(plan: PlanStore, days: DayLoad, options: BalanceOptions): number {
+  const { dailyCap, catchUpSpreadDays } = options;
+  let moved = 0;
+  for (let email = 0; email < plan.emailCount; email++) {
+    if ((plan.flags.data[email] & FLAG_KEPT_OUTSIDE_SPREAD) === 0) continue;
+    if (plan.status.data[email] !== STATUS_PRE_SCHEDULED) continue;
+    const to = nearestDayWithRoom(plan, days, email, {
+      dailyCap,
+      spread: catchUpSpreadDays,
+      strictOnly: true,
+    });
+    if (to === undefined) continue;
+    days.move(plan, email, to);
+    plan.flags.data[email] &= ~(FLAG_KEPT | FLAG_KEPT_OUTSIDE_SPREAD);
+    moved++;
+  }
+  return moved;
+}
+
+/** Emails per day from today on, indexed by days since today. */
+class DayLoad {
+  readonly today: DayNumber;
+  readonly load: Int32Array;
+
+  constructor(plan: PlanStore, options: BalanceOptions) {
+    const { today, senderLoad } = options;
+    let last = today;
+    for (let email = 0; email < plan.emailCount; email++) {
+      if (plan.status.data[email] === STATUS_PRE_SCHEDULED) {
+        last = Math.max(last, plan.sendDay.data[email]);
+      }
+    }
+    for (const day of senderLoad.keys()) last = Math.max(last, day);
+    this.today = today;
+    this.load = new Int32Array(last - today + MAX_MOVE_DAYS + 2);
+    for (const [day, count] of senderLoad) if (day >= today) this.load[day - today] += count;
+    for (let email = 0; email < plan.emailCount; email++) {
+      if (plan.status.data[email] === STATUS_PRE_SCHEDULED) {
+        this.load[plan.sendDay.data[email] - today]++;
+      }
+    }
+  }
+
+  move(plan: PlanStore, email: number, to: DayNumber): void {
+    this.load[plan.sendDay.data[email] - this.today]--;
+    this.load[to - this.today]++;
+    plan.sendDay.data[email] = to;
+    plan.flags.data[email] |= FLAG_MOVED;
+  }
+}
+
+/** Returns pre-scheduled, movable email indices grouped by send day (ascending). */
+function emailsByDay(
+  plan: PlanStore,
+  today: DayNumber,
+  spanDays: number,
+  accept: (email: number) => boolean,
+): { start: Int32Array; emails: Int32Array } {
+  const count = new Int32Array(spanDays + 1);
+  const selected: number[] = [];
+  for (let email = 0; email < plan.emailCount; email++) {
+    if (!accept(email)) continue;
+    selected.push(email);
+    count[plan.sendDay.data[email] - today + 1]++;
+  }
+  for (let day = 1; day <= spanDays; day++) count[day] += count[day - 1];
+  const start = count.slice();
+  const emails = new Int32Array(selected.length);
+  for (const email of selected) emails[count[plan.sendDay.data[email] - today]++] = email;
+  return { start, emails };
+}
+
+function isMovable(plan: PlanStore, email: number): boolean {
+  return plan.status.data[email] === STATUS_PRE_SCHEDULED &&
+    (plan.flags.data[email] & FLAG_KEPT) === 0;
+}
+
+/** Spreads effective-date emails of days above the ED limit by ±⌊window / 2⌋ days. */
+function smoothEffectiveDates(plan: PlanStore, days: DayLoad, options: BalanceOptions): number {
+  const { today, edDailyLimit, edSmoothingWindowDays, catchUpSpreadDays } = options;
+  const halfWindow = Math.floor(edSmoothingWindowDays / 2);
+  if (halfWindow === 0) return 0;
+
+  const edCount = new Int32Array(days.load.length);
+  for (let email = 0; email < plan.emailCount; email++) {
+    if (plan.kind.data[email] === ED && plan.status.data[email] === STATUS_PRE_SCHEDULED) {
+      edCount[plan.sendDay.data[email] - today]++;
+    }
+  }
+  const byDay = emailsByDay(
+    plan,
+    today,
+    days.load.length,
+    (email) => plan.kind.data[email] === ED && isMovable(plan, email),
+  );
+
+  let moved = 0;
+  for (let offset = 0; offset < days.load.length; offset++) {
+    if (edCount[offset] <= edDailyLimit) continue;
+    for (let i = byDay.start[offset]; i < byDay.start[offset + 1]; i++) {
+      const email = byDay.emails[i];
+      const eventDay = plan.eventDay.data[email];
+      const contactId = plan.contactId.data[plan.contactIndex.data[email]];
+      const jitter = stableHash(contactId, ED, yearOf(eventDay)) % (2 * halfWindow + 1) -
+        halfWindow;
+      const to = today + offset + jitter;
+      if (jitter === 0 || !canSendOn(plan, email, to, { today, spread: catchUpSpreadDays })) {
+        continue;
+      }
+      days.move(plan, email, to);
+      edCount[offset]--;
+      edCount[to - today]++;
+      moved++;
+    }
+  }
+  return moved;
+}
+
+/** Moves emails off days above the threshold until each is at the cap, where possible. */
+function enforceDailyCap(plan: PlanStore, days: DayLoad, options: BalanceOptions) {
+  const { today, dailyCap, overageThreshold, catchUpSpreadDays } = options;
+  const threshold = Math.floor(dailyCap * overageThreshold + 1e-9);
+  const byDay = emailsByDay(plan, today, days.load.length, (email) => isMovable(plan, email));
+
+  let moved = 0;
+  const overloadedDays: Array<{ day: DayNumber; load: number }> = [];
+  for (let offset = 0; offset < days.load.length; offset++) {
+    if (days.load[offset] <= threshold) continue;
+    const candidates = Array.from(
+      byDay.emails.subarray(byDay.start[offset], byDay.start[offset + 1]),
+    )
+      .filter((email) => plan.sendDay.data[email] === today + offset);
+    candidates.sort(sheddingOrder(plan));
+    for (const email of candidates) {
+      if (days.load[offset] <= dailyCap) break;
+      const to = nearestDayWithRoom(plan, days, email, { dailyCap, spread: catchUpSpreadDays });
+      if (to === undefined) continue;
+      days.move(plan, email, to);
+      moved++;
+    }
+    if (days.load[offset] > threshold) {
+      overloadedDays.push({ day: today + offset, load: days.load[offset] });
+    }
+  }
+  return { moved, overloadedDays };
+}
+
+/** Lowest priority first; ties broken by a stable hash so no contact range is always moved. */
+function sheddingOrder(plan: PlanStore): (a: number, b: number) => number {
+  const hashOf = (email: number) =>
+    stableHash(
+      plan.contactId.data[plan.contactIndex.data[email]],
+      plan.kind.data[email],
+      plan.eventDay.data[email],
+    );
+  return (a, b) =>
+    PRIORITY_BY_KIND_CODE[plan.kind.data[b]] - PRIORITY_BY_KIND_CODE[plan.kind.data[a]] ||
+    hashOf(a) - hashOf(b) || a - b;
+}
+
+/**
+ * Returns the nearest day below the cap where `email` may go, earlier days first at equal
+ * distance: inside its strict range if any day there has room, else inside its extended range.
+ */
+function nearestDayWithRoom(
+  plan: PlanStore,
+  days: DayLoad,
+  email: number,
+  options: { dailyCap: number; spread: number; strictOnly?: boolean },
+): DayNumber | undefined {
+  const { dailyCap, spread, strictOnly = false } = options;
+  const from = plan.sendDay.data[email];
+  const windowRule = plan.windowRuleOf(plan.contactIndex.data[email]);
+  const shape = emailShape(plan, email);
+  const strict = strictRange(shape, days.today, spread);
+  const extended = extendedRange(shape, days.today);
+
+  for (const range of strictOnly ? [strict] : [strict, extended]) {
+    const reach = Math.max(from - range.lo, range.hi - from);
+    for (let distance = 1; distance <= reach; distance++) {
+      for (const to of [from - distance, from + distance]) {
+        if (to < range.lo || to > range.hi) continue;
+        if (days.load[to - days.today] >= dailyCap) continue;
+        if (windowRule !== undefined && isInWindow(windowRule, to)) continue;
+        return to;
+      }
+    }
+  }
+  return undefined;
+}
+
+function canSendOn(
+  plan: PlanStore,
+  email: number,
+  day: DayNumber,
+  options: { today: DayNumber; spread: number },
+): boolean {
+  const range = strictRange(emailShape(plan, email), options.today, options.spread);
+  if (day < range.lo || day > range.hi) return false;
+  const windowRule = plan.windowRuleOf(plan.contactIndex.data[email]);
+  return windowRule === undefined || !isInWindow(windowRule, day);
+}
+
+function emailShape(plan: PlanStore, email: number) {
+  return {
+    idealDay: plan.idealDay.data[email],
+    eventDay: plan.eventDay.data[email],
+    hasEventLimit: plan.kind.data[email] !== POST_WINDOW,
+  };
+}
+
+function isInWindow(windowRule: ContactWindowRule, day: DayNumber): boolean {
+  return windowContaining(windowRule, day) !== undefined;
+}
+
+function yearOf(day: DayNumber): number {
+  return ymdFromDay(day).year;
+}

@@ -27,6 +27,9 @@ import { PlanStore } from "./plan_store.ts";
 import { busiestDays, countPlan, type RunSummary } from "./run_summary.ts";
 import type { ExistingRow } from "../db/schedule_rows.ts";
 
+/** Phases of a run, in order. */
+export type RunPhase = "reading" | "balancing" | "frequency" | "writing" | "committing";
+
 /** Options of `runAgency`. */
 export interface RunOptions {
   /** The plan's date, in the agency's time zone. */
@@ -37,6 +40,8 @@ export interface RunOptions {
   startedAt: Temporal.Instant;
   /** Called after each batch of contacts, for progress output. */
   onProgress?: (contactsRead: number) => void;
+  /** Called when a phase starts: reading, balancing, frequency limit, writing, committing. */
+  onPhase?: (phase: RunPhase) => void;
   /** Returns a monotonic time in milliseconds, for the time split. */
   clock?: () => number;
 }
@@ -48,12 +53,14 @@ export interface RunOptions {
  */
 export function runAgency(config: AgencyConfig, options: RunOptions): RunSummary {
   const { today, dryRun = false, startedAt } = options;
-  const runId = `${config.orgId}-${today.toString()}-${startedAt.epochMilliseconds.toString(36)}`;
+  // Unique even for two runs started in the same millisecond, as tests with a pinned clock do.
+  const runId = `${config.orgId}-${today.toString()}-${crypto.randomUUID().slice(0, 8)}`;
   const db = openOrgDatabase(config.dbPath, config.orgId);
   try {
     beginRun(db, config.orgId);
     try {
       const summary = runInTransaction(db, config, { ...options, runId });
+      options.onPhase?.("committing");
       if (dryRun) db.exec("ROLLBACK");
       else db.exec("COMMIT");
       return summary;
@@ -102,7 +109,7 @@ function runInTransaction(
   config: AgencyConfig,
   options: RunOptions & { runId: string },
 ): RunSummary {
-  const { today, dryRun = false, startedAt, runId, onProgress } = options;
+  const { today, dryRun = false, startedAt, runId, onProgress, onPhase } = options;
   const clock = options.clock ?? (() => performance.now());
   const timings: Record<string, number> = {};
   const started = clock();
@@ -113,6 +120,7 @@ function runInTransaction(
   startRunRecord(db, { runId, orgId: config.orgId, today, startedAt, config });
   const senderLoad = readSenderLoad(db, todayDay);
 
+  onPhase?.("reading");
   const plan = new PlanStore();
   const existing = new ExistingSnapshot();
   const invalidByReason: Record<string, number> = {};
@@ -126,6 +134,7 @@ function runInTransaction(
     onProgress,
   });
 
+  onPhase?.("balancing");
   let phase = clock();
   const balance = balancePlan(plan, {
     today: todayDay,
@@ -138,10 +147,12 @@ function runInTransaction(
   });
   timings.balance = clock() - phase;
 
+  onPhase?.("frequency");
   phase = clock();
   applyFrequencyLimit(plan, config);
   timings.frequency = clock() - phase;
 
+  onPhase?.("writing");
   phase = clock();
   const timestamp = startedAt.toString({ smallestUnit: "second" }).replace("T", " ").replace(
     "Z",

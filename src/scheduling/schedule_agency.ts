@@ -1,6 +1,6 @@
 import type { EnvSettings } from "../config/env.ts";
 import { loadAgencyConfig } from "../config/load_config.ts";
-import { runAgency } from "./run_agency.ts";
+import { runAgency, type RunPhase } from "./run_agency.ts";
 import type { RunSummary } from "./run_summary.ts";
 
 /** Options of `scheduleAgency`. */
@@ -12,6 +12,7 @@ export interface ScheduleOptions {
   /** Use this org database instead of the agency's `db_path`. */
   dbPath?: string;
   onProgress?: (contactsRead: number) => void;
+  onPhase?: (phase: RunPhase) => void;
 }
 
 /**
@@ -23,8 +24,8 @@ export function scheduleAgency(
   orgId: number,
   options: ScheduleOptions,
 ): RunSummary {
-  const { now, dryRun, dbPath, onProgress } = options;
+  const { now, dryRun, dbPath, onProgress, onPhase } = options;
   const config = loadAgencyConfig(env, orgId, { dbPath });
   const today = options.today ?? now.toZonedDateTimeISO(config.timezone).toPlainDate();
-  return runAgency(config, { today, dryRun, startedAt: now, onProgress });
+  return runAgency(config, { today, dryRun, startedAt: now, onProgress, onPhase });
 }

@@ -8,7 +8,7 @@ import { listOrganizations } from "../../db/central.ts";
 
 export const scheduleCommand: Command = {
   name: "schedule",
-  usage: "schedule <org-id> | --all [--db PATH] [--today DATE] [--dry-run] [--json]",
+  usage: "schedule <org-id> | --all [--db PATH] [--today DATE] [--dry-run] [--json] [--verbose]",
   summary: "Plan an agency's emails and write them to its database (the main job).",
   help: [
     "Plans birthday, effective-date, AEP and post-window emails for every contact of the agency,",
@@ -21,6 +21,7 @@ export const scheduleCommand: Command = {
     "                   time zone",
     "  --dry-run        compute and report, then roll back: nothing is written",
     "  --json           print the summary as JSON",
+    "  --verbose        print each phase of the run on stderr (also shown on a terminal)",
   ],
   run(args, context) {
     const { values, positionals } = parseFlags("schedule", args, {
@@ -29,9 +30,15 @@ export const scheduleCommand: Command = {
       today: { type: "string" },
       "dry-run": { type: "boolean" },
       json: { type: "boolean" },
+      verbose: { type: "boolean" },
     });
     const today = parseTodayFlag("schedule", values.today);
-    const options = { today, dryRun: values["dry-run"] ?? false, json: values.json ?? false };
+    const options = {
+      today,
+      dryRun: values["dry-run"] ?? false,
+      json: values.json ?? false,
+      verbose: values.verbose ?? false,
+    };
     if (values.all) {
       if (positionals.length > 0 || values.db !== undefined) {
         throw new SchedulerError(
@@ -50,18 +57,24 @@ interface Options {
   today: Temporal.PlainDate | undefined;
   dryRun: boolean;
   json: boolean;
+  verbose: boolean;
   dbPath?: string;
 }
 
 function scheduleOne(context: CommandContext, orgId: number, options: Options): void {
   const { output } = context;
-  const onProgress = output.interactive
+  const showProgress = output.interactive || options.verbose;
+  const onProgress = showProgress
     ? (count: number) => output.error(`organization ${orgId}: ${count} contacts read`)
+    : undefined;
+  const onPhase = showProgress
+    ? (phase: string) => output.error(`organization ${orgId}: ${phase}`)
     : undefined;
   const summary = scheduleAgency(context.env, orgId, {
     ...options,
     now: context.now(),
     onProgress,
+    onPhase,
   });
   if (options.json) output.print(JSON.stringify(summary));
   else for (const line of formatSummary(summary)) output.print(line);

@@ -117,7 +117,7 @@ export function loadAgencyConfig(
   orgId: number,
   options: { allowInactive?: boolean; dbPath?: string } = {},
 ): AgencyConfig {
-  const central = openCentral(env.CENTRAL_DB_PATH);
+  const central = openCentralFor(env.CENTRAL_DB_PATH, orgId);
   try {
     const settings = loadAgencySettings(central, orgId, { env, ...options });
     if (options.dbPath !== undefined) {
@@ -133,5 +133,16 @@ export function loadAgencyConfig(
     }
   } finally {
     central.close();
+  }
+}
+
+/** Opens the central database. Its errors name the agency, as all configuration errors do. */
+function openCentralFor(path: string, orgId: number): DatabaseSync {
+  try {
+    return openCentral(path);
+  } catch (error) {
+    if (!(error instanceof SchedulerError)) throw error;
+    const reason = error.message.charAt(0).toLowerCase() + error.message.slice(1);
+    throw new SchedulerError(`Cannot load organization ${orgId}: ${reason}`, { cause: error });
   }
 }

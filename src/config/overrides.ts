@@ -63,8 +63,8 @@ function fail(
   rule: string,
   value: unknown,
 ): { ok: false; problem: OverrideProblem } {
-  const shown = typeof value === "string" && field === "config_overrides"
-    ? value
-    : JSON.stringify(value);
-  return { ok: false, problem: { field, rule, value: shown } };
+  // Quoting the text keeps the message on one line when the JSON spans several. JSON.stringify
+  // would print Infinity (from a literal such as 1e400) as null.
+  const valueText = typeof value === "number" ? String(value) : JSON.stringify(value);
+  return { ok: false, problem: { field, rule, value: valueText } };
 }

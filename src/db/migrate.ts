@@ -79,8 +79,9 @@ function runStatement(db: DatabaseSync, statement: string): void {
 }
 
 /**
- * Splits SQL text into statements at semicolons outside quotes and comments. Migration files use
- * no triggers, so a semicolon never appears inside a statement body.
+ * Splits SQL text into statements at semicolons outside quotes and `--` comments. Migration files
+ * use no triggers, so a semicolon never appears inside a statement body.
+ * NOTE: block comments (slash-star) are not recognised, so a semicolon inside one splits there.
  */
 export function splitStatements(sql: string): string[] {
   const statements: string[] = [];

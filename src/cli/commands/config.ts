@@ -2,7 +2,13 @@ import type { Command } from "../command.ts";
 import { parseFlags, parseOrgId } from "../args.ts";
 import { describeConfig } from "../agency.ts";
 import { loadAgencyConfig } from "../../config/load_config.ts";
-import { ED_DAILY_CAP_SHARE, PRIORITIES } from "../../config/constants.ts";
+import {
+  ED_DAILY_CAP_SHARE,
+  FOLLOW_UP_DELAY_DAYS,
+  FOLLOW_UP_LOOKBACK_DAYS,
+  POST_WINDOW_DELAY_DAYS,
+  PRIORITIES,
+} from "../../config/constants.ts";
 
 export const configCommand: Command = {
   name: "config",
@@ -22,6 +28,9 @@ export const configCommand: Command = {
     const entries = describeConfig(config);
     const constants = [
       { name: "ed_daily_cap_share", value: ED_DAILY_CAP_SHARE, source: "constant" },
+      { name: "post_window_delay_days", value: POST_WINDOW_DELAY_DAYS, source: "constant" },
+      { name: "follow_up_lookback_days", value: FOLLOW_UP_LOOKBACK_DAYS, source: "constant" },
+      { name: "follow_up_delay_days", value: FOLLOW_UP_DELAY_DAYS, source: "constant" },
       ...Object.entries(PRIORITIES).map(([kind, value]) => ({
         name: `priority.${kind}`,
         value,

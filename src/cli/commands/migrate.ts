@@ -1,8 +1,10 @@
 import { dirname } from "node:path";
 import type { Command } from "../command.ts";
 import { parseFlags } from "../args.ts";
-import { openDatabase } from "../../db/sqlite.ts";
-import { applyMigrations } from "../../db/migrate.ts";
+import type { DatabaseSync } from "node:sqlite";
+import { SchedulerError } from "../../errors.ts";
+import { openDatabase, sqliteMessage } from "../../db/sqlite.ts";
+import { applyMigrations, type MigrationSet } from "../../db/migrate.ts";
 import { inTransaction } from "../../db/transaction.ts";
 
 export const migrateCommand: Command = {
@@ -26,7 +28,10 @@ export const migrateCommand: Command = {
     });
     let agencies: Array<{ id: number; dbPath: string }>;
     try {
-      const applied = inTransaction(central, () => applyMigrations(central, "central"));
+      const applied = migrateDatabase(central, "central", {
+        label: "central database",
+        path: env.CENTRAL_DB_PATH,
+      });
       output.print(`central database: ${describeApplied(applied)} (${env.CENTRAL_DB_PATH})`);
       agencies = central.prepare("SELECT id, db_path FROM organizations ORDER BY id").all().map(
         (row) => ({
@@ -50,7 +55,10 @@ export const migrateCommand: Command = {
         busyTimeoutMs: 5000,
       });
       try {
-        const applied = inTransaction(org, () => applyMigrations(org, "org"));
+        const applied = migrateDatabase(org, "org", {
+          label: `organization ${id} database`,
+          path: dbPath,
+        });
         output.print(`organization ${id}: ${describeApplied(applied)} (${dbPath})`);
       } finally {
         org.close();
@@ -59,6 +67,27 @@ export const migrateCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * Applies the migrations of `set` in one transaction. A statement that SQLite rejects, such as an
+ * index on a column that the agency's own table lacks, becomes a one-line SchedulerError naming the
+ * database, and the transaction leaves the file as it was.
+ */
+function migrateDatabase(
+  db: DatabaseSync,
+  set: MigrationSet,
+  options: { label: string; path: string },
+): string[] {
+  const { label, path } = options;
+  try {
+    return inTransaction(db, () => applyMigrations(db, set));
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ERR_SQLITE_ERROR") throw error;
+    throw new SchedulerError(`Cannot migrate ${label}: ${sqliteMessage(error)}: ${path}`, {
+      cause: error,
+    });
+  }
+}
 
 function describeApplied(versions: string[]): string {
   return versions.length === 0 ? "up to date" : `applied ${versions.join(", ")}`;

@@ -9,9 +9,12 @@ const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const FIRST_DAY = Temporal.PlainDate.from("2026-03-01");
 const RERUN_DAY = "2026-04-15";
 
-/** Returns every row of the tables a run writes, as text, to compare before and after. */
+/**
+ * Returns every row of the tables a run writes, as text, to compare before and after. The
+ * connection is read-write because after a crash SQLite must roll back the hot journal first.
+ */
 function dumpPlan(path: string): string {
-  const db = new DatabaseSync(path, { readOnly: true });
+  const db = new DatabaseSync(path);
   try {
     const schedules = db.prepare("SELECT * FROM email_schedules ORDER BY id").all();
     const runs = db.prepare("SELECT * FROM scheduler_runs ORDER BY run_id").all();

@@ -67,17 +67,15 @@ export function windowContaining(
 
   // The first anniversary whose window ends on or after `day` has the earliest start of all such
   // windows, because every window has the same length.
-  const { year } = ymdFromDay(day - contactRule.rule.daysAfter);
+  let year = ymdFromDay(day - contactRule.rule.daysAfter).year;
   let window = windowOfYear(contactRule, year);
-  if (window.end < day) window = windowOfYear(contactRule, year + 1);
+  if (window.end < day) window = windowOfYear(contactRule, ++year);
   if (day < window.start) return undefined;
 
-  let nextYear = ymdFromDay(window.anchor).year + 1;
   for (;;) {
-    const next = windowOfYear(contactRule, nextYear);
+    const next = windowOfYear(contactRule, ++year);
     if (next.start > window.end + 1) return window;
     window = { ...window, end: next.end };
-    nextYear += 1;
   }
 }
 

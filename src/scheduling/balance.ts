@@ -182,11 +182,10 @@ function enforceDailyCap(plan: PlanStore, days: DayLoad, options: BalanceOptions
   const overloadedDays: Array<{ day: DayNumber; load: number }> = [];
   for (let offset = 0; offset < days.load.length; offset++) {
     if (days.load[offset] <= threshold) continue;
-    const candidates = Array.from(
+    const candidates = inSheddingOrder(
+      plan,
       byDay.emails.subarray(byDay.start[offset], byDay.start[offset + 1]),
-    )
-      .filter((email) => plan.sendDay.data[email] === today + offset);
-    candidates.sort(sheddingOrder(plan));
+    );
     for (const email of candidates) {
       if (days.load[offset] <= dailyCap) break;
       const to = nearestDayWithRoom(plan, days, email, { dailyCap, spread: catchUpSpreadDays });
@@ -201,17 +200,25 @@ function enforceDailyCap(plan: PlanStore, days: DayLoad, options: BalanceOptions
   return { moved, overloadedDays };
 }
 
-/** Lowest priority first; ties broken by a stable hash so no contact range is always moved. */
-function sheddingOrder(plan: PlanStore): (a: number, b: number) => number {
-  const hashOf = (email: number) =>
-    stableHash(
+/**
+ * Returns the emails in the order a crowded day sheds them: lowest priority first, ties broken by
+ * a stable hash so that no range of contact ids is always the one moved. The sort key is computed
+ * once per email, because a day of AEP emails can hold hundreds of thousands.
+ */
+function inSheddingOrder(plan: PlanStore, emails: Int32Array): Int32Array {
+  const keys = new Float64Array(emails.length);
+  emails.forEach((email, position) => {
+    const hash = stableHash(
       plan.contactId.data[plan.contactIndex.data[email]],
       plan.kind.data[email],
       plan.eventDay.data[email],
     );
-  return (a, b) =>
-    PRIORITY_BY_KIND_CODE[plan.kind.data[b]] - PRIORITY_BY_KIND_CODE[plan.kind.data[a]] ||
-    hashOf(a) - hashOf(b) || a - b;
+    // Priorities are below 100, so the key orders by priority first, then by hash.
+    keys[position] = (100 - PRIORITY_BY_KIND_CODE[plan.kind.data[email]]) * 0x1_0000_0000 + hash;
+  });
+  const positions = new Int32Array(emails.length).map((_, position) => position);
+  positions.sort((a, b) => keys[a] - keys[b] || a - b);
+  return positions.map((position) => emails[position]);
 }
 
 /**

@@ -10,27 +10,30 @@ import {
   STATUS_SKIPPED,
 } from "./plan_store.ts";
 
-const PLANNED_KINDS = new Set<string>(Object.keys(KIND_CODES));
 const OWNED_STATUSES = new Set(["pre-scheduled", "skipped"]);
 
-/** One contact's existing rows, sorted out for reconciling with its new plan. */
+/**
+ * One contact's existing rows, sorted out for reconciling with its new plan. A contact has a
+ * handful of rows, so plain arrays searched in order beat maps here.
+ */
 export interface ContactRows {
-  /** The scheduler's rows of planned kinds, by `kind|eventDay`; the first row per key. */
-  owned: Map<string, ExistingRow>;
-  /** Further rows of the scheduler with no key or a repeated key. */
+  /** The scheduler's rows of planned kinds; the first row for each kind and event. */
+  owned: ExistingRow[];
+  /** Further rows of the scheduler with no event or a repeated one: deleted unless history. */
   extraOwned: ExistingRow[];
-  /** `kind|eventDay` of the sender's rows: those events get no new row. */
-  senderEvents: Set<string>;
-  /** `kind|sendDay` of the sender's rows: a new row on that date would break the unique index. */
-  senderDates: Set<string>;
+  /** The sender's rows of planned kinds: their events get no new row, their dates no second. */
+  senderRows: ExistingRow[];
   /** Dates of the sender's rows that count for the frequency limit. */
   senderDays: DayNumber[];
 }
 
-/** Returns the key of a contact's email: its kind and event. */
-export function eventKey(kind: string, eventDay: DayNumber | undefined): string {
-  return `${kind}|${eventDay}`;
-}
+/** Rows of a contact that has none. */
+export const NO_ROWS: ContactRows = Object.freeze({
+  owned: [],
+  extraOwned: [],
+  senderRows: [],
+  senderDays: [],
+}) as unknown as ContactRows;
 
 /** Sorts one contact's rows into the scheduler's and the sender's. */
 export function sortContactRows(
@@ -38,24 +41,18 @@ export function sortContactRows(
   options: { today: DayNumber; frequencyPeriodDays: number },
 ): ContactRows {
   const { today, frequencyPeriodDays } = options;
-  const result: ContactRows = {
-    owned: new Map(),
-    extraOwned: [],
-    senderEvents: new Set(),
-    senderDates: new Set(),
-    senderDays: [],
-  };
+  const result: ContactRows = { owned: [], extraOwned: [], senderRows: [], senderDays: [] };
   for (const row of rows) {
+    const planned = Object.hasOwn(KIND_CODES, row.emailType);
     if (OWNED_STATUSES.has(row.status)) {
       // Rows of kinds this planner does not create (campaigns, follow-ups) are left alone.
-      if (!PLANNED_KINDS.has(row.emailType)) continue;
-      const key = eventKey(row.emailType, row.eventDay);
-      if (row.eventDay === undefined || result.owned.has(key)) result.extraOwned.push(row);
-      else result.owned.set(key, row);
+      if (!planned) continue;
+      const repeated = result.owned.some((other) => sameEvent(other, row));
+      if (row.eventDay === undefined || repeated) result.extraOwned.push(row);
+      else result.owned.push(row);
       continue;
     }
-    result.senderEvents.add(eventKey(row.emailType, row.eventDay));
-    result.senderDates.add(`${row.emailType}|${row.sendDay}`);
+    if (planned) result.senderRows.push(row);
     // Follow-ups neither count for the frequency limit nor are limited by it.
     const countsForFrequency = !row.emailType.startsWith("follow");
     if (
@@ -68,6 +65,40 @@ export function sortContactRows(
   return result;
 }
 
+function sameEvent(a: ExistingRow, b: ExistingRow): boolean {
+  return a.emailType === b.emailType && a.eventDay === b.eventDay;
+}
+
+/** Returns the scheduler's row for the same kind and event as `email`, if any. */
+export function ownedRowFor(rows: ContactRows, email: PlannedEmail): ExistingRow | undefined {
+  return rows.owned.find((row) => row.emailType === email.kind && row.eventDay === email.eventDay);
+}
+
+/** Returns the earlier day and window status for `planContact`, from a contact's owned rows. */
+export function existingDayLookup(rows: ContactRows) {
+  if (rows.owned.length === 0) return undefined;
+  return (kind: PlannedKind, eventDay: DayNumber) => {
+    const row = rows.owned.find((owned) => owned.emailType === kind && owned.eventDay === eventDay);
+    if (row === undefined || row.sendDay === undefined) return undefined;
+    const skippedByWindow = row.status === "skipped" &&
+      row.skipReason !== REASON_CODES[REASON_FREQUENCY_LIMIT];
+    return { day: row.sendDay, skippedByWindow };
+  };
+}
+
+/**
+ * Returns why the sender's rows leave no room for `email`: it already has a row for the same
+ * event, or one of the same kind on the same date (which the unique index forbids twice).
+ */
+export function senderBlocks(rows: ContactRows, email: PlannedEmail): "event" | "date" | undefined {
+  for (const row of rows.senderRows) {
+    if (row.emailType !== email.kind) continue;
+    if (row.eventDay === email.eventDay) return "event";
+    if (row.sendDay === email.sendDay) return "date";
+  }
+  return undefined;
+}
+
 const DIRTY = 0x80;
 
 /**
@@ -78,18 +109,20 @@ export class ExistingSnapshot {
   readonly day = new Growable(Int32Array);
   /** Status bit, skip reason code and a dirty bit for fields compared when matching. */
   readonly code = new Growable(Uint8Array);
-  readonly metadata: Map<number, string> = new Map();
+  /** 32-bit hash of the earlier row's metadata, 0 for NULL. */
+  readonly metadataHash = new Growable(Uint32Array);
   readonly deleteIds = new Growable(Float64Array);
   historyKept = 0;
   /** Emails left out because the sender already has a row for the event or date. */
   senderHasEvent = 0;
   senderHasDate = 0;
 
-  /** Records the earlier row (or none) of the plan email just added at index `email`. */
-  record(email: number, row: ExistingRow | undefined, sendTime: string): void {
+  /** Records the earlier row (or none) of the plan email just added. */
+  record(row: ExistingRow | undefined): void {
     if (row === undefined) {
       this.day.push(0);
       this.code.push(0);
+      this.metadataHash.push(0);
       return;
     }
     const reasonCode = row.skipReason === null
@@ -97,20 +130,24 @@ export class ExistingSnapshot {
       : Math.max(0, REASON_CODES.indexOf(row.skipReason as typeof REASON_CODES[number]));
     const unknownReason = row.skipReason !== null && reasonCode === 0;
     const kind = row.emailType as PlannedKind;
-    const dirty = row.sendTime !== sendTime || row.priority !== PRIORITIES[kind] || unknownReason;
+    const dirty = !row.sameSendTime || row.priority !== PRIORITIES[kind] || unknownReason;
     this.day.push(row.sendDay ?? 0);
     this.code.push((row.status === "skipped" ? 1 : 0) | (reasonCode << 1) | (dirty ? DIRTY : 0));
-    if (row.metadata !== null) this.metadata.set(email, row.metadata);
+    this.metadataHash.push(hashText(row.metadata));
   }
 
-  /** Returns true when the plan email equals its earlier row in every written column. */
+  /**
+   * Returns true when the plan email equals its earlier row in every written column. Metadata is
+   * compared by a 32-bit hash to keep memory flat; a collision would only leave the older
+   * metadata text on a row whose date and status are unchanged.
+   */
   isIdentical(email: number, plan: PlanStore, metadata: string | null): boolean {
     const code = this.code.data[email];
     if ((code & DIRTY) !== 0) return false;
     if (this.day.data[email] !== plan.sendDay.data[email]) return false;
     if ((code & 1) !== (plan.status.data[email] === STATUS_SKIPPED ? 1 : 0)) return false;
     if (((code >> 1) & 0x7) !== plan.reason.data[email]) return false;
-    return (this.metadata.get(email) ?? null) === metadata;
+    return this.metadataHash.data[email] === hashText(metadata);
   }
 
   /** Marks a row for deletion unless it is history: dated before today for an event that passed. */
@@ -125,20 +162,12 @@ export class ExistingSnapshot {
   }
 }
 
-/** Returns the earlier day and window status for `placeEmail`, from a contact's owned rows. */
-export function existingDayLookup(rows: ContactRows) {
-  return (kind: PlannedKind, eventDay: DayNumber) => {
-    const row = rows.owned.get(eventKey(kind, eventDay));
-    if (row === undefined || row.sendDay === undefined) return undefined;
-    const skippedByWindow = row.status === "skipped" &&
-      row.skipReason !== REASON_CODES[REASON_FREQUENCY_LIMIT];
-    return { day: row.sendDay, skippedByWindow };
-  };
-}
-
-/** Returns true when the sender's rows leave no room for `email` (same event, or same date). */
-export function senderBlocks(rows: ContactRows, email: PlannedEmail): "event" | "date" | undefined {
-  if (rows.senderEvents.has(eventKey(email.kind, email.eventDay))) return "event";
-  if (rows.senderDates.has(`${email.kind}|${email.sendDay}`)) return "date";
-  return undefined;
+/** Returns the FNV-1a hash of `text`, never 0 for text, and 0 for null. */
+function hashText(text: string | null): number {
+  if (text === null) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  }
+  return (hash >>> 0) || 1;
 }

@@ -18,6 +18,8 @@ import { contactFromRow, type ContactRow } from "./contact.ts";
 import {
   existingDayLookup,
   ExistingSnapshot,
+  NO_ROWS,
+  ownedRowFor,
   senderBlocks,
   sortContactRows,
 } from "./existing_rows.ts";
@@ -216,7 +218,7 @@ interface ReadState {
 function readAndPlan(db: DatabaseSync, config: AgencyConfig, state: ReadState): number {
   const { todayDay, plan, existing, invalidByReason, timings, clock, onProgress } = state;
   const contacts = new ContactReader(db, config.batchSize);
-  const scheduleRows = new ScheduleRowReader(db);
+  const scheduleRows = new ScheduleRowReader(db, config.sendTime);
   const underwriting = new UnderwritingReader(db, config.excludeFailedUnderwritingGlobal);
   timings.read = 0;
   timings.plan = 0;
@@ -256,6 +258,7 @@ function planBatch(
   },
 ): void {
   const { config, todayDay, plan, existing, invalidByReason } = state;
+  const sortOptions = { today: todayDay, frequencyPeriodDays: config.frequencyPeriodDays };
   const rowsByContact = new Map<number, ExistingRow[]>();
   for (const row of rows) {
     const list = rowsByContact.get(row.contactId);
@@ -265,11 +268,9 @@ function planBatch(
 
   for (const raw of batch) {
     const contact = contactFromRow(raw, failed.has(Number(raw[0])));
-    const contactRows = sortContactRows(rowsByContact.get(contact.id) ?? [], {
-      today: todayDay,
-      frequencyPeriodDays: config.frequencyPeriodDays,
-    });
+    const ownRows = rowsByContact.get(contact.id);
     rowsByContact.delete(contact.id);
+    const contactRows = ownRows === undefined ? NO_ROWS : sortContactRows(ownRows, sortOptions);
     const result = planContact(contact, config, {
       today: todayDay,
       existingDay: existingDayLookup(contactRows),
@@ -279,27 +280,27 @@ function planBatch(
     }
 
     const contactIndex = plan.addContact(contact.id, result.windowRule, contactRows.senderDays);
-    const matched = new Set<ExistingRow>();
+    const matched: ExistingRow[] = [];
     for (const email of result.emails) {
       const blocked = senderBlocks(contactRows, email);
       if (blocked === "event") existing.senderHasEvent++;
       if (blocked === "date") existing.senderHasDate++;
       if (blocked !== undefined) continue;
-      const row = contactRows.owned.get(`${email.kind}|${email.eventDay}`);
-      if (row !== undefined) matched.add(row);
+      const row = ownedRowFor(contactRows, email);
+      if (row !== undefined) matched.push(row);
       plan.addEmail(contactIndex, email, row?.id ?? 0);
-      existing.record(plan.emailCount - 1, row, config.sendTime);
+      existing.record(row);
     }
-    for (const row of contactRows.owned.values()) {
-      if (!matched.has(row)) existing.deleteUnlessHistory(row, todayDay);
+    for (const row of contactRows.owned) {
+      if (!matched.includes(row)) existing.deleteUnlessHistory(row, todayDay);
     }
     for (const row of contactRows.extraOwned) existing.deleteUnlessHistory(row, todayDay);
   }
 
   // Rows of contacts that no longer exist: nothing plans them, so they are removed.
   for (const orphanRows of rowsByContact.values()) {
-    const sorted = sortContactRows(orphanRows, { today: todayDay, frequencyPeriodDays: 1 });
-    for (const row of sorted.owned.values()) existing.deleteUnlessHistory(row, todayDay);
+    const sorted = sortContactRows(orphanRows, sortOptions);
+    for (const row of sorted.owned) existing.deleteUnlessHistory(row, todayDay);
     for (const row of sorted.extraOwned) existing.deleteUnlessHistory(row, todayDay);
   }
 }

@@ -66,7 +66,7 @@ function explainContact(
   const contact = contactFromRow(raw, failed);
   const todayDay = dayFromPlainDate(today);
   const rows = tableExists(db, "email_schedules")
-    ? new ScheduleRowReader(db).read(contactId, contactId)
+    ? new ScheduleRowReader(db, config.sendTime).read(contactId, contactId)
     : [];
   const sorted = sortContactRows(rows, {
     today: todayDay,

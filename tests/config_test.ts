@@ -443,9 +443,9 @@ Deno.test("loadAgencySettings db_path and template", async () => {
   const fromColumn = loadAgencySettings(central, 2, { env });
 
   assert.equal(fromTemplate.dbPath, join(dir, "org-1.sqlite3"));
-  assert.equal(fromTemplate.dbPathFromTemplate, true);
+  assert.equal(fromTemplate.dbPathSource, "environment");
   assert.equal(fromColumn.dbPath, "/srv/agencies/two.sqlite3");
-  assert.equal(fromColumn.dbPathFromTemplate, false);
+  assert.equal(fromColumn.dbPathSource, "column");
 });
 
 Deno.test("validateStateBuffers rejects bad rows", () => {

@@ -13,15 +13,28 @@ const encoder = new TextEncoder();
 /** Output to the process's stdout and stderr. */
 export const consoleOutput: Output = {
   print(line) {
-    Deno.stdout.writeSync(encoder.encode(line + "\n"));
+    writeAll(Deno.stdout, line + "\n");
   },
   error(line) {
-    Deno.stderr.writeSync(encoder.encode(line + "\n"));
+    writeAll(Deno.stderr, line + "\n");
   },
   get interactive() {
     return Deno.stderr.isTerminal();
   },
 };
+
+/**
+ * Writes all of `text`. A reader that went away (`… | head`) is not an error worth a stack trace,
+ * so the rest of the output is dropped.
+ */
+function writeAll(stream: { writeSync(bytes: Uint8Array): number }, text: string): void {
+  let bytes = encoder.encode(text);
+  try {
+    while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
+}
 
 /** Output kept in memory, for tests. */
 export function memoryOutput(): Output & { stdout: string[]; stderr: string[] } {

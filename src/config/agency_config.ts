@@ -10,6 +10,7 @@ export type ValueSource =
   | "override"
   | "state buffer"
   | "environment"
+  | "command line"
   | "computed";
 
 /**

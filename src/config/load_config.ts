@@ -21,7 +21,7 @@ export interface AgencySettings {
   overrides: ConfigOverrides;
   stateBufferDays: Partial<Record<StateCode, number>>;
   dbPath: string;
-  dbPathFromTemplate: boolean;
+  dbPathSource: "column" | "environment" | "command line";
 }
 
 /**
@@ -50,9 +50,9 @@ export function loadAgencySettings(
   }
 
   const stateBufferDays = validateStateBuffers(readStateBuffers(central, orgId), orgId);
-  const dbPathFromTemplate = organization.db_path === null;
+  const dbPathSource = organization.db_path === null ? "environment" : "column";
   const dbPath = organization.db_path ?? env.ORG_DB_PATH_TEMPLATE.replaceAll("{id}", String(orgId));
-  return { organization, overrides: parsed.overrides, stateBufferDays, dbPath, dbPathFromTemplate };
+  return { organization, overrides: parsed.overrides, stateBufferDays, dbPath, dbPathSource };
 }
 
 /** Validates an `organizations` row column by column, so the error names the first bad column. */
@@ -122,7 +122,7 @@ export function loadAgencyConfig(
     const settings = loadAgencySettings(central, orgId, { env, ...options });
     if (options.dbPath !== undefined) {
       settings.dbPath = options.dbPath;
-      settings.dbPathFromTemplate = false;
+      settings.dbPathSource = "command line";
     }
     const org = openOrgDatabase(settings.dbPath, orgId, { readOnly: true });
     try {

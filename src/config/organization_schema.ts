@@ -32,7 +32,11 @@ export const ORGANIZATION_COLUMNS = {
   id: { schema: z.int().positive(), rule: "must be a positive integer" },
   name: { schema: z.string().min(1), rule: "must be non-empty text" },
   active: FLAG,
-  db_path: { schema: z.string().min(1).nullable(), rule: "must be a file path or NULL" },
+  // An empty db_path means the same as NULL: the path comes from ORG_DB_PATH_TEMPLATE.
+  db_path: {
+    schema: z.string().nullable().transform((path) => path === "" ? null : path),
+    rule: "must be a file path or NULL",
+  },
   enable_post_window_emails: FLAG,
   effective_date_first_email_months: integerBetween(0, 240),
   exclude_failed_underwriting_global: FLAG,

@@ -12,8 +12,8 @@ export interface ConfigInput {
   stateBufferDays: Partial<Record<StateCode, number>>;
   contactCount: number;
   dbPath: string;
-  /** True when `dbPath` came from `ORG_DB_PATH_TEMPLATE` because the `db_path` column is NULL. */
-  dbPathFromTemplate?: boolean;
+  /** Where `dbPath` came from when not the `db_path` column: the template or a `--db` flag. */
+  dbPathSource?: "column" | "environment" | "command line";
 }
 
 /**
@@ -55,7 +55,7 @@ export function resolveConfig(input: ConfigInput): AgencyConfig {
   sources.ed_daily_limit = "computed";
   sources.contact_count = "computed";
   for (const column of COLUMN_BACKED_KEYS) sources[column] = "column";
-  if (input.dbPathFromTemplate) sources.db_path = "environment";
+  sources.db_path = input.dbPathSource ?? "column";
   for (const state of Object.keys(stateBufferDays)) {
     sources[`pre_exclusion_buffer_days.${state}`] = "state buffer";
   }

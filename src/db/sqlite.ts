@@ -30,12 +30,13 @@ export function openDatabase(path: string, options: OpenOptions): DatabaseSync {
     }
   }
 
-  let db: DatabaseSync;
+  let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(path, { readOnly, timeout: busyTimeoutMs });
     // Reading the schema forces SQLite to read the header, so a corrupt file fails here.
     db.prepare("SELECT count(*) FROM sqlite_schema").get();
   } catch (error) {
+    db?.close();
     throw new SchedulerError(`Cannot open ${label}: ${sqliteMessage(error)}: ${path}`, {
       cause: error,
     });

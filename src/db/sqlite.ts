@@ -33,6 +33,8 @@ export function openDatabase(path: string, options: OpenOptions): DatabaseSync {
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(path, { readOnly, timeout: busyTimeoutMs });
+    // Deno 2.9.6 ignores `timeout` on read-only connections (they wait 5 s), so set it again.
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     // Reading the schema forces SQLite to read the header, so a corrupt file fails here.
     db.prepare("SELECT count(*) FROM sqlite_schema").get();
   } catch (error) {

@@ -2,6 +2,7 @@ import { type DayNumber, ymdFromDay } from "../rules/days.ts";
 import { type ContactWindowRule, windowContaining } from "../rules/windows.ts";
 import { extendedRange, MAX_MOVE_DAYS, strictRange } from "./allowed_range.ts";
 import { stableHash } from "./hash.ts";
+import { busiestStretch, type FrequencyOptions } from "./frequency.ts";
 import { KIND_CODES } from "./plan_contact.ts";
 import { PRIORITY_BY_KIND_CODE } from "./kind_codes.ts";
 import {
@@ -22,6 +23,9 @@ export interface BalanceOptions {
   catchUpSpreadDays: number;
   /** The sender's rows per day from today on: they fill days but never move. */
   senderLoad: ReadonlyMap<DayNumber, number>;
+  /** The frequency limit, which no move may break (it was applied before balancing). */
+  maxEmailsPerPeriod: number;
+  frequencyPeriodDays: number;
 }
 
 /** What balancing did. */
@@ -63,6 +67,7 @@ function revisitWideKeeps(plan: PlanStore, days: DayLoad, options: BalanceOption
     const to = nearestDayWithRoom(plan, days, email, {
       dailyCap,
       spread: catchUpSpreadDays,
+      frequency: frequencyOf(options),
       strictOnly: true,
     });
     if (to === undefined) continue;
@@ -143,11 +148,14 @@ function smoothEffectiveDates(plan: PlanStore, days: DayLoad, options: BalanceOp
       edCount[plan.sendDay.data[email] - today]++;
     }
   }
+  // Emails that the first step moved back inside their spread stay where it put them.
   const byDay = emailsByDay(
     plan,
     today,
     days.load.length,
-    (email) => plan.kind.data[email] === ED && isMovable(plan, email),
+    (email) =>
+      plan.kind.data[email] === ED && isMovable(plan, email) &&
+      (plan.flags.data[email] & FLAG_MOVED) === 0,
   );
 
   let moved = 0;
@@ -160,9 +168,9 @@ function smoothEffectiveDates(plan: PlanStore, days: DayLoad, options: BalanceOp
       const jitter = stableHash(contactId, ED, yearOf(eventDay)) % (2 * halfWindow + 1) -
         halfWindow;
       const to = today + offset + jitter;
-      if (jitter === 0 || !canSendOn(plan, email, to, { today, spread: catchUpSpreadDays })) {
-        continue;
-      }
+      // Smoothing evens out volume, so it never fills a day to or past the cap.
+      if (jitter === 0 || days.load[to - today] >= options.dailyCap) continue;
+      if (!canSendOn(plan, email, to, options)) continue;
       days.move(plan, email, to);
       edCount[offset]--;
       edCount[to - today]++;
@@ -188,7 +196,11 @@ function enforceDailyCap(plan: PlanStore, days: DayLoad, options: BalanceOptions
     );
     for (const email of candidates) {
       if (days.load[offset] <= dailyCap) break;
-      const to = nearestDayWithRoom(plan, days, email, { dailyCap, spread: catchUpSpreadDays });
+      const to = nearestDayWithRoom(plan, days, email, {
+        dailyCap,
+        spread: catchUpSpreadDays,
+        frequency: frequencyOf(options),
+      });
       if (to === undefined) continue;
       days.move(plan, email, to);
       moved++;
@@ -229,9 +241,14 @@ function nearestDayWithRoom(
   plan: PlanStore,
   days: DayLoad,
   email: number,
-  options: { dailyCap: number; spread: number; strictOnly?: boolean },
+  options: {
+    dailyCap: number;
+    spread: number;
+    frequency: FrequencyOptions;
+    strictOnly?: boolean;
+  },
 ): DayNumber | undefined {
-  const { dailyCap, spread, strictOnly = false } = options;
+  const { dailyCap, spread, frequency, strictOnly = false } = options;
   const from = plan.sendDay.data[email];
   const windowRule = plan.windowRuleOf(plan.contactIndex.data[email]);
   const shape = emailShape(plan, email);
@@ -245,6 +262,7 @@ function nearestDayWithRoom(
         if (to < range.lo || to > range.hi) continue;
         if (days.load[to - days.today] >= dailyCap) continue;
         if (windowRule !== undefined && isInWindow(windowRule, to)) continue;
+        if (!fitsFrequency(plan, email, to, frequency)) continue;
         return to;
       }
     }
@@ -256,12 +274,45 @@ function canSendOn(
   plan: PlanStore,
   email: number,
   day: DayNumber,
-  options: { today: DayNumber; spread: number },
+  options: BalanceOptions,
 ): boolean {
-  const range = strictRange(emailShape(plan, email), options.today, options.spread);
+  const range = strictRange(emailShape(plan, email), options.today, options.catchUpSpreadDays);
   if (day < range.lo || day > range.hi) return false;
   const windowRule = plan.windowRuleOf(plan.contactIndex.data[email]);
-  return windowRule === undefined || !isInWindow(windowRule, day);
+  if (windowRule !== undefined && isInWindow(windowRule, day)) return false;
+  return fitsFrequency(plan, email, day, frequencyOf(options));
+}
+
+function frequencyOf(options: BalanceOptions): FrequencyOptions {
+  return {
+    maxEmailsPerPeriod: options.maxEmailsPerPeriod,
+    frequencyPeriodDays: options.frequencyPeriodDays,
+  };
+}
+
+/**
+ * Returns true when moving `email` to `day` keeps its contact within the frequency limit, counting
+ * the contact's other pre-scheduled emails and the sender's rows.
+ */
+function fitsFrequency(
+  plan: PlanStore,
+  email: number,
+  day: DayNumber,
+  frequency: FrequencyOptions,
+): boolean {
+  const contact = plan.contactIndex.data[email];
+  const others: number[] = [];
+  for (let other = plan.emailStart.data[contact]; other < plan.emailEnd(contact); other++) {
+    if (other !== email && plan.status.data[other] === STATUS_PRE_SCHEDULED) {
+      others.push(plan.sendDay.data[other]);
+    }
+  }
+  for (let i = plan.senderStart.data[contact]; i < plan.senderStart.data[contact + 1]; i++) {
+    others.push(plan.senderDays.data[i]);
+  }
+  if (others.length < frequency.maxEmailsPerPeriod) return true;
+  return busiestStretch(others, day, frequency.frequencyPeriodDays) <
+    frequency.maxEmailsPerPeriod;
 }
 
 function emailShape(plan: PlanStore, email: number) {

@@ -1,4 +1,4 @@
-import type { DayNumber } from "../rules/days.ts";
+import { type DayNumber, parseIsoDay } from "../rules/days.ts";
 import type { ExistingRow } from "../db/schedule_rows.ts";
 import { Growable } from "./growable.ts";
 import { KIND_CODES, type PlannedEmail, type PlannedKind } from "./plan_contact.ts";
@@ -67,6 +67,45 @@ export function sortContactRows(
 
 function sameEvent(a: ExistingRow, b: ExistingRow): boolean {
   return a.emailType === b.emailType && a.eventDay === b.eventDay;
+}
+
+/**
+ * Returns the exclusion windows of the contact's history rows that an earlier run skipped for a
+ * window (dated before today, event passed), as their metadata recorded them. Those rows stay,
+ * so the post-window email of their window is still due when the window has not ended yet.
+ */
+export function historyWindows(rows: ContactRows, today: DayNumber): RecordedWindow[] {
+  const windows: RecordedWindow[] = [];
+  for (const row of [...rows.owned, ...rows.extraOwned]) {
+    const byWindow = row.skipReason === "birthday_window" ||
+      row.skipReason === "effective_date_window";
+    if (row.status !== "skipped" || !byWindow || row.sendDay === undefined) continue;
+    const isHistory = row.sendDay < today && (row.eventDay === undefined || row.eventDay < today);
+    const window = isHistory ? parseWindowMetadata(row.metadata) : undefined;
+    if (window !== undefined) windows.push({ ...window, reason: row.skipReason! });
+  }
+  return windows;
+}
+
+/** A window as a skipped row's metadata records it. */
+export interface RecordedWindow {
+  start: DayNumber;
+  end: DayNumber;
+  reason: string;
+}
+
+function parseWindowMetadata(
+  metadata: string | null,
+): { start: DayNumber; end: DayNumber } | undefined {
+  if (metadata === null) return undefined;
+  try {
+    const parsed = JSON.parse(metadata);
+    const start = parseIsoDay(parsed?.window_start);
+    const end = parseIsoDay(parsed?.window_end);
+    return start === undefined || end === undefined ? undefined : { start, end };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Returns the scheduler's row for the same kind and event as `email`, if any. */

@@ -93,9 +93,17 @@ export type PlanSettings = Pick<
 export function planContact(
   contact: Contact,
   settings: PlanSettings,
-  options: { today: DayNumber; existingDay?: ExistingDayLookup },
+  options: {
+    today: DayNumber;
+    existingDay?: ExistingDayLookup;
+    /**
+     * Windows that skipped emails of earlier runs whose event has passed: this plan no longer has
+     * those emails, but the post-window email of a window that has not ended is still due.
+     */
+    earlierWindows?: ReadonlyArray<{ start: DayNumber; end: DayNumber; reason: string }>;
+  },
 ): ContactPlan {
-  const { today, existingDay } = options;
+  const { today, existingDay, earlierWindows = [] } = options;
   const problems = contactProblems(contact);
   if (!contact.emailValid || contact.state === undefined) {
     return { emails: [], windowRule: undefined, problems };
@@ -135,7 +143,8 @@ export function planContact(
 
   if (settings.enablePostWindowEmails) {
     // One post-window email per window, the day after it ends; it announces the window's end.
-    for (const window of skippingWindows(emails)) {
+    const windows = skippingWindows(emails, earlierWindows);
+    for (const window of windows.filter((window) => window.end >= today - POST_WINDOW_DELAY_DAYS)) {
       const sendDay = window.end + POST_WINDOW_DELAY_DAYS;
       const existing = existingDay?.("post_window", window.end);
       const email = placeEmail(contact, {
@@ -277,8 +286,14 @@ export function catchUpDay(options: {
 }
 
 /** Returns the distinct windows that skipped an email, earliest first. */
-function skippingWindows(emails: readonly PlannedEmail[]): ExclusionWindow[] {
+function skippingWindows(
+  emails: readonly PlannedEmail[],
+  earlierWindows: ReadonlyArray<{ start: DayNumber; end: DayNumber; reason: string }>,
+): ExclusionWindow[] {
   const windows = new Map<number, ExclusionWindow>();
+  for (const { start, end, reason } of earlierWindows) {
+    windows.set(end, { start, end, anchor: end, reason: reason as ExclusionWindow["reason"] });
+  }
   for (const email of emails) {
     const { windowStart, windowEnd, skipReason } = email;
     if (windowStart === undefined || windowEnd === undefined || !Number.isFinite(windowEnd)) {

@@ -18,6 +18,7 @@ import { contactFromRow, type ContactRow } from "./contact.ts";
 import {
   existingDayLookup,
   ExistingSnapshot,
+  historyWindows,
   NO_ROWS,
   ownedRowFor,
   senderBlocks,
@@ -30,7 +31,7 @@ import { busiestDays, countPlan, type RunSummary } from "./run_summary.ts";
 import type { ExistingRow } from "../db/schedule_rows.ts";
 
 /** Phases of a run, in order. */
-export type RunPhase = "reading" | "balancing" | "frequency" | "writing" | "committing";
+export type RunPhase = "reading" | "frequency" | "balancing" | "writing" | "committing";
 
 /** Options of `runAgency`. */
 export interface RunOptions {
@@ -42,7 +43,7 @@ export interface RunOptions {
   startedAt: Temporal.Instant;
   /** Called after each batch of contacts, for progress output. */
   onProgress?: (contactsRead: number) => void;
-  /** Called when a phase starts: reading, balancing, frequency limit, writing, committing. */
+  /** Called when a phase starts: reading, frequency limit, balancing, writing, committing. */
   onPhase?: (phase: RunPhase) => void;
   /** Returns a monotonic time in milliseconds, for the time split. */
   clock?: () => number;
@@ -136,8 +137,15 @@ function runInTransaction(
     onProgress,
   });
 
-  onPhase?.("balancing");
+  // The frequency limit comes first, so balancing sees the final set of emails and the days it
+  // finds full stay full; balancing then never moves an email where it would break the limit.
+  onPhase?.("frequency");
   let phase = clock();
+  applyFrequencyLimit(plan, config);
+  timings.frequency = clock() - phase;
+
+  onPhase?.("balancing");
+  phase = clock();
   const balance = balancePlan(plan, {
     today: todayDay,
     dailyCap: config.dailyCap,
@@ -146,13 +154,10 @@ function runInTransaction(
     overageThreshold: config.overageThreshold,
     catchUpSpreadDays: config.catchUpSpreadDays,
     senderLoad,
+    maxEmailsPerPeriod: config.maxEmailsPerPeriod,
+    frequencyPeriodDays: config.frequencyPeriodDays,
   });
   timings.balance = clock() - phase;
-
-  onPhase?.("frequency");
-  phase = clock();
-  applyFrequencyLimit(plan, config);
-  timings.frequency = clock() - phase;
 
   onPhase?.("writing");
   phase = clock();
@@ -274,6 +279,7 @@ function planBatch(
     const result = planContact(contact, config, {
       today: todayDay,
       existingDay: existingDayLookup(contactRows),
+      earlierWindows: historyWindows(contactRows, todayDay),
     });
     for (const problem of result.problems) {
       invalidByReason[problem] = (invalidByReason[problem] ?? 0) + 1;

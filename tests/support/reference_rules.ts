@@ -1,7 +1,7 @@
 /**
  * A second, deliberately plain implementation of the contact rules that the invariant tests check
  * the scheduler against: state lookup, date parsing, anniversaries and exclusion windows. It uses
- * `Temporal.PlainDate` and ISO date strings and imports nothing from `src/rules` or
+ * `Temporal.PlainDate` and ISO date strings. It imports nothing from `src/rules` or
  * `src/scheduling` except the ZIP-prefix table, so a bug there cannot hide itself.
  *
  * ISO `YYYY-MM-DD` strings compare in calendar order, so windows are kept as string pairs.

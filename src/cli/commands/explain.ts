@@ -13,7 +13,11 @@ import { windowOfYear } from "../../rules/windows.ts";
 import { stateForZip } from "../../rules/zip_codes.ts";
 import { contactFromRow, type ContactRow } from "../../scheduling/contact.ts";
 import { planContact, type PlannedEmail } from "../../scheduling/plan_contact.ts";
-import { existingDayLookup, sortContactRows } from "../../scheduling/existing_rows.ts";
+import {
+  existingDayLookup,
+  historyWindows,
+  sortContactRows,
+} from "../../scheduling/existing_rows.ts";
 
 export const explainCommand: Command = {
   name: "explain",
@@ -75,6 +79,7 @@ function explainContact(
   const plan = planContact(contact, config, {
     today: todayDay,
     existingDay: existingDayLookup(sorted),
+    earlierWindows: historyWindows(sorted, todayDay),
   });
 
   const lines = [`Contact ${contactId} of organization ${config.orgId}, as of ${today}`];

@@ -138,7 +138,7 @@ function isMovable(plan: PlanStore, email: number): boolean {
 
 /** Spreads effective-date emails of days above the ED limit by ±⌊window / 2⌋ days. */
 function smoothEffectiveDates(plan: PlanStore, days: DayLoad, options: BalanceOptions): number {
-  const { today, edDailyLimit, edSmoothingWindowDays, catchUpSpreadDays } = options;
+  const { today, edDailyLimit, edSmoothingWindowDays } = options;
   const halfWindow = Math.floor(edSmoothingWindowDays / 2);
   if (halfWindow === 0) return 0;
 

@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
-import { formatDay, ymdFromDay } from "../rules/days.ts";
+import { formatDay, packedYmd } from "../rules/days.ts";
 import { windowContaining } from "../rules/windows.ts";
 import { PRIORITY_BY_KIND_CODE } from "../scheduling/kind_codes.ts";
 import { KINDS_BY_CODE } from "../scheduling/plan_contact.ts";
@@ -83,12 +83,11 @@ export function writePlan(db: DatabaseSync, plan: PlanStore, options: WriteOptio
 
 /** Fills `row` with the compact values of one email (see VALUES_PER_ROW). */
 function fillRow(row: SQLInputValue[], plan: PlanStore, email: number): void {
-  const event = ymdFromDay(plan.eventDay.data[email]);
   row[0] = plan.contactId.data[plan.contactIndex.data[email]];
   row[1] = plan.kind.data[email];
   row[2] = plan.sendDay.data[email];
   row[3] = plan.status.data[email] === STATUS_SKIPPED ? plan.reason.data[email] : 0;
-  row[4] = event.year * 10000 + event.month * 100 + event.day;
+  row[4] = packedYmd(plan.eventDay.data[email]);
   row[5] = metadataOf(plan, email);
 }
 

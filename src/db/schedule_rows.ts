@@ -70,12 +70,21 @@ export class ScheduleRowReader {
   #sendTime: string;
 
   constructor(db: DatabaseSync, sendTime: string) {
-    // SQLite turns the dates into day numbers (days since 1970-01-01) in C, which is much faster
-    // than parsing millions of date strings in JavaScript on a rerun.
+    // SQLite turns dates into day numbers and kinds, statuses and reasons into small codes, in C:
+    // a rerun reads millions of rows, and every text value costs a JavaScript string.
+    const kindCases = PLANNED_KINDS.map((kind, code) => `WHEN '${kind}' THEN ${code}`).join(" ");
+    const reasonCases = REASON_TEXTS.map((reason, code) => `WHEN '${reason}' THEN ${code}`).join(
+      " ",
+    );
     this.#statement = returnArrays(db.prepare(
-      `SELECT id, contact_id, email_type,
+      `SELECT id, contact_id,
+              CASE WHEN email_type LIKE 'follow%' THEN ${KIND_FOLLOW_UP}
+                   ELSE CASE email_type ${kindCases} ELSE ${KIND_OTHER} END END,
               CAST(julianday(scheduled_send_date) - ${UNIX_EPOCH_JULIAN_DAY} AS INTEGER),
-              scheduled_send_time = ?, status, skip_reason, priority,
+              scheduled_send_time = ?,
+              CASE status WHEN 'pre-scheduled' THEN 0 WHEN 'skipped' THEN 1 ELSE 2 END,
+              CASE WHEN skip_reason IS NULL THEN -1 ELSE CASE skip_reason ${reasonCases} ELSE -2 END END,
+              priority,
               CAST(julianday(printf('%04d-%02d-%02d', event_year, event_month, event_day))
                 - ${UNIX_EPOCH_JULIAN_DAY} AS INTEGER),
               metadata
@@ -90,20 +99,46 @@ export class ScheduleRowReader {
       firstContactId,
       lastContactId,
     ) as unknown as unknown[][];
-    return rows.map((row) => ({
-      id: Number(row[0]),
-      contactId: Number(row[1]),
-      emailType: String(row[2]),
-      sendDay: row[3] === null ? undefined : Number(row[3]),
-      sameSendTime: row[4] === 1,
-      status: String(row[5]),
-      skipReason: row[6] === null ? null : String(row[6]),
-      priority: row[7] === null ? null : Number(row[7]),
-      eventDay: row[8] === null ? undefined : Number(row[8]),
-      metadata: row[9] === null ? null : String(row[9]),
-    }));
+    return rows.map((row) => {
+      const kindCode = Number(row[2]);
+      const reasonCode = Number(row[6]);
+      return {
+        id: Number(row[0]),
+        contactId: Number(row[1]),
+        emailType: kindCode >= 0
+          ? PLANNED_KINDS[kindCode]
+          : kindCode === KIND_FOLLOW_UP
+          ? "follow_up"
+          : "other",
+        sendDay: row[3] === null ? undefined : Number(row[3]),
+        sameSendTime: row[4] === 1,
+        status: STATUS_TEXTS[Number(row[5])],
+        skipReason: reasonCode === -1
+          ? null
+          : reasonCode === -2
+          ? "other"
+          : REASON_TEXTS[reasonCode],
+        priority: row[7] === null ? null : Number(row[7]),
+        eventDay: row[8] === null ? undefined : Number(row[8]),
+        metadata: row[9] === null ? null : String(row[9]),
+      };
+    });
   }
 }
+
+/** Kinds the scheduler plans, in code order; other kinds are read as "follow_up" or "other". */
+const PLANNED_KINDS = ["birthday", "effective_date", "aep", "post_window"] as const;
+const KIND_FOLLOW_UP = -2;
+const KIND_OTHER = -1;
+/** Status text by code: the scheduler's two statuses, and any status of the sender. */
+const STATUS_TEXTS = ["pre-scheduled", "skipped", "sender"] as const;
+const REASON_TEXTS = [
+  "",
+  "year_round",
+  "birthday_window",
+  "effective_date_window",
+  "frequency_limit",
+] as const;
 
 /** Julian day number of 1970-01-01 at midnight, the day numbers' origin. */
 const UNIX_EPOCH_JULIAN_DAY = 2440587.5;

@@ -1,4 +1,4 @@
-import { dayInYear, type DayNumber, ymdFromDay } from "./days.ts";
+import { dayInYear, type DayNumber, yearOfDay } from "./days.ts";
 import type { ExclusionRule } from "./exclusion_rules.ts";
 
 /** Skip reasons that an exclusion window gives. */
@@ -67,7 +67,7 @@ export function windowContaining(
 
   // The first anniversary whose window ends on or after `day` has the earliest start of all such
   // windows, because every window has the same length.
-  let year = ymdFromDay(day - contactRule.rule.daysAfter).year;
+  let year = yearOfDay(day - contactRule.rule.daysAfter);
   let window = windowOfYear(contactRule, year);
   if (window.end < day) window = windowOfYear(contactRule, ++year);
   if (day < window.start) return undefined;

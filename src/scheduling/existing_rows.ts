@@ -1,6 +1,6 @@
 import { type DayNumber, parseIsoDay } from "../rules/days.ts";
 import type { ExistingRow } from "../db/schedule_rows.ts";
-import { Growable } from "./growable.ts";
+import { GrowableFloat64, GrowableInt32, GrowableUint32, GrowableUint8 } from "./growable.ts";
 import { KIND_CODES, type PlannedEmail, type PlannedKind } from "./plan_contact.ts";
 import { PRIORITIES } from "../config/constants.ts";
 import {
@@ -145,12 +145,12 @@ const DIRTY = 0x80;
  * the scheduler's rows to delete. `isIdentical` compares a plan email with its earlier row.
  */
 export class ExistingSnapshot {
-  readonly day = new Growable(Int32Array);
+  readonly day = new GrowableInt32();
   /** Status bit, skip reason code and a dirty bit for fields compared when matching. */
-  readonly code = new Growable(Uint8Array);
+  readonly code = new GrowableUint8();
   /** 32-bit hash of the earlier row's metadata, 0 for NULL. */
-  readonly metadataHash = new Growable(Uint32Array);
-  readonly deleteIds = new Growable(Float64Array);
+  readonly metadataHash = new GrowableUint32();
+  readonly deleteIds = new GrowableFloat64();
   historyKept = 0;
   /** Emails left out because the sender already has a row for the event or date. */
   senderHasEvent = 0;

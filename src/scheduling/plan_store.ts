@@ -1,7 +1,7 @@
 import type { DayNumber } from "../rules/days.ts";
 import type { ContactWindowRule } from "../rules/windows.ts";
 import { EXCLUSION_RULES, type ExclusionRule } from "../rules/exclusion_rules.ts";
-import { Growable } from "./growable.ts";
+import { GrowableFloat64, GrowableInt32, GrowableUint16, GrowableUint8 } from "./growable.ts";
 import { KIND_CODES, type PlannedEmail } from "./plan_contact.ts";
 
 /** Status codes in the compact plan. */
@@ -36,29 +36,29 @@ export const NO_DAY = -2147483648;
  */
 export class PlanStore {
   // Per email.
-  readonly contactIndex = new Growable(Int32Array);
-  readonly kind = new Growable(Uint8Array);
-  readonly status = new Growable(Uint8Array);
-  readonly reason = new Growable(Uint8Array);
-  readonly flags = new Growable(Uint8Array);
-  readonly sendDay = new Growable(Int32Array);
-  readonly idealDay = new Growable(Int32Array);
-  readonly eventDay = new Growable(Int32Array);
+  readonly contactIndex = new GrowableInt32();
+  readonly kind = new GrowableUint8();
+  readonly status = new GrowableUint8();
+  readonly reason = new GrowableUint8();
+  readonly flags = new GrowableUint8();
+  readonly sendDay = new GrowableInt32();
+  readonly idealDay = new GrowableInt32();
+  readonly eventDay = new GrowableInt32();
   /** Id of the earlier row for the same contact, kind and event, or 0. */
-  readonly existingId = new Growable(Float64Array);
+  readonly existingId = new GrowableFloat64();
 
   // Per contact.
-  readonly contactId = new Growable(Float64Array);
-  readonly ruleCode = new Growable(Uint8Array);
-  readonly anchorMonth = new Growable(Uint8Array);
-  readonly anchorDay = new Growable(Uint8Array);
-  readonly bufferDays = new Growable(Uint16Array);
+  readonly contactId = new GrowableFloat64();
+  readonly ruleCode = new GrowableUint8();
+  readonly anchorMonth = new GrowableUint8();
+  readonly anchorDay = new GrowableUint8();
+  readonly bufferDays = new GrowableUint16();
   /** Index of each contact's first email; a contact's emails are contiguous. */
-  readonly emailStart = new Growable(Int32Array);
+  readonly emailStart = new GrowableInt32();
   /** Start of each contact's entries in `senderDays`; one more entry than there are contacts. */
-  readonly senderStart = new Growable(Int32Array);
+  readonly senderStart = new GrowableInt32();
   /** Dates of the sender's rows that count for the frequency limit. */
-  readonly senderDays = new Growable(Int32Array);
+  readonly senderDays = new GrowableInt32();
 
   constructor() {
     this.senderStart.push(0);

@@ -7,14 +7,18 @@ import { migrateCommand } from "./commands/migrate.ts";
 import { scheduleCommand } from "./commands/schedule.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { demoCommand } from "./commands/demo.ts";
+import { cronCommand } from "./commands/cron.ts";
+import { explainCommand } from "./commands/explain.ts";
 
 /** Every subcommand, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
   scheduleCommand,
   migrateCommand,
   configCommand,
+  explainCommand,
   generateCommand,
   demoCommand,
+  cronCommand,
 ];
 
 /** Options for `main`; tests replace the output, environment and clock. */

@@ -1,7 +1,8 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { type DayNumber, formatDay, parseIsoDay } from "../rules/days.ts";
+import { dayFromYmd, type DayNumber, daysInMonth, formatDay, parseIsoDay } from "../rules/days.ts";
 import type { ContactRow } from "../scheduling/contact.ts";
 import { returnArrays } from "./sqlite.ts";
+import { PRIORITIES } from "../config/constants.ts";
 
 /** Statuses of rows that the scheduler owns; every other status is the sender's. */
 const OWNED = "('pre-scheduled', 'skipped')";
@@ -14,9 +15,10 @@ export interface ExistingRow {
   sendDay: DayNumber | undefined;
   /** True when `scheduled_send_time` equals the agency's send time. */
   sameSendTime: boolean;
+  /** True when `priority` is the priority of the row's kind. */
+  samePriority: boolean;
   status: string;
   skipReason: string | null;
-  priority: number | null;
   eventDay: DayNumber | undefined;
   metadata: string | null;
 }
@@ -70,25 +72,29 @@ export class ScheduleRowReader {
   #sendTime: string;
 
   constructor(db: DatabaseSync, sendTime: string) {
-    // SQLite turns dates into day numbers and kinds, statuses and reasons into small codes, in C:
-    // a rerun reads millions of rows, and every text value costs a JavaScript string.
+    // A rerun reads millions of rows, and every value crossing from SQLite costs time, so SQLite
+    // turns dates into day numbers and packs kind, status, reason and the send-time and priority
+    // comparisons into one integer (see unpackFlags).
     const kindCases = PLANNED_KINDS.map((kind, code) => `WHEN '${kind}' THEN ${code}`).join(" ");
+    const priorityCases = PLANNED_KINDS.map((kind) => `WHEN '${kind}' THEN ${PRIORITIES[kind]}`)
+      .join(" ");
     const reasonCases = REASON_TEXTS.map((reason, code) => `WHEN '${reason}' THEN ${code}`).join(
       " ",
     );
     this.#statement = returnArrays(db.prepare(
       `SELECT id, contact_id,
-              CASE WHEN email_type LIKE 'follow%' THEN ${KIND_FOLLOW_UP}
-                   ELSE CASE email_type ${kindCases} ELSE ${KIND_OTHER} END END,
               CAST(julianday(scheduled_send_date) - ${UNIX_EPOCH_JULIAN_DAY} AS INTEGER),
-              scheduled_send_time = ?,
-              CASE status WHEN 'pre-scheduled' THEN 0 WHEN 'skipped' THEN 1 ELSE 2 END,
-              CASE WHEN skip_reason IS NULL THEN -1 ELSE CASE skip_reason ${reasonCases} ELSE -2 END END,
-              priority,
-              CAST(julianday(printf('%04d-%02d-%02d', event_year, event_month, event_day))
-                - ${UNIX_EPOCH_JULIAN_DAY} AS INTEGER),
+              event_year * 10000 + event_month * 100 + event_day,
+              -- SQLite gives | and << the same precedence, so every shift has parentheses.
+              (CASE WHEN email_type LIKE 'follow%' THEN ${KIND_FOLLOW_UP}
+                    ELSE CASE email_type ${kindCases} ELSE ${KIND_OTHER} END END)
+              | ((CASE status WHEN 'pre-scheduled' THEN 0 WHEN 'skipped' THEN 1 ELSE 2 END) << 3)
+              | ((CASE WHEN skip_reason IS NULL THEN 0
+                      ELSE CASE skip_reason ${reasonCases} ELSE ${REASON_OTHER} END END) << 5)
+              | ((scheduled_send_time IS ?) << 8)
+              | ((priority IS CASE email_type ${priorityCases} END) << 9),
               metadata
-       FROM email_schedules WHERE contact_id BETWEEN ? AND ? ORDER BY contact_id, id`,
+       FROM email_schedules WHERE contact_id BETWEEN ? AND ? ORDER BY contact_id`,
     ));
     this.#sendTime = sendTime;
   }
@@ -100,36 +106,47 @@ export class ScheduleRowReader {
       lastContactId,
     ) as unknown as unknown[][];
     return rows.map((row) => {
-      const kindCode = Number(row[2]);
-      const reasonCode = Number(row[6]);
+      const flags = Number(row[4]);
+      const kindCode = flags & 7;
+      const reasonCode = (flags >> 5) & 7;
       return {
         id: Number(row[0]),
         contactId: Number(row[1]),
-        emailType: kindCode >= 0
+        sendDay: row[2] === null ? undefined : Number(row[2]),
+        eventDay: dayFromPacked(row[3]),
+        emailType: kindCode < PLANNED_KINDS.length
           ? PLANNED_KINDS[kindCode]
           : kindCode === KIND_FOLLOW_UP
           ? "follow_up"
           : "other",
-        sendDay: row[3] === null ? undefined : Number(row[3]),
-        sameSendTime: row[4] === 1,
-        status: STATUS_TEXTS[Number(row[5])],
-        skipReason: reasonCode === -1
+        status: STATUS_TEXTS[(flags >> 3) & 3],
+        skipReason: reasonCode === 0
           ? null
-          : reasonCode === -2
+          : reasonCode === REASON_OTHER
           ? "other"
           : REASON_TEXTS[reasonCode],
-        priority: row[7] === null ? null : Number(row[7]),
-        eventDay: row[8] === null ? undefined : Number(row[8]),
-        metadata: row[9] === null ? null : String(row[9]),
+        sameSendTime: (flags & (1 << 8)) !== 0,
+        samePriority: (flags & (1 << 9)) !== 0,
+        metadata: row[5] === null ? null : String(row[5]),
       };
     });
   }
 }
 
+/** Converts YYYYMMDD to a day number; undefined for NULL or a date that does not exist. */
+function dayFromPacked(value: unknown): DayNumber | undefined {
+  if (typeof value !== "number") return undefined;
+  const year = Math.floor(value / 10000);
+  const month = Math.floor(value / 100) % 100;
+  const day = value % 100;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return dayFromYmd(year, month, day);
+}
+
 /** Kinds the scheduler plans, in code order; other kinds are read as "follow_up" or "other". */
 const PLANNED_KINDS = ["birthday", "effective_date", "aep", "post_window"] as const;
-const KIND_FOLLOW_UP = -2;
-const KIND_OTHER = -1;
+const KIND_FOLLOW_UP = 4;
+const KIND_OTHER = 5;
 /** Status text by code: the scheduler's two statuses, and any status of the sender. */
 const STATUS_TEXTS = ["pre-scheduled", "skipped", "sender"] as const;
 const REASON_TEXTS = [
@@ -139,6 +156,7 @@ const REASON_TEXTS = [
   "effective_date_window",
   "frequency_limit",
 ] as const;
+const REASON_OTHER = 7;
 
 /** Julian day number of 1970-01-01 at midnight, the day numbers' origin. */
 const UNIX_EPOCH_JULIAN_DAY = 2440587.5;

@@ -62,8 +62,8 @@ function revisitWideKeeps(plan: PlanStore, days: DayLoad, options: BalanceOption
   const { dailyCap, catchUpSpreadDays } = options;
   let moved = 0;
   for (let email = 0; email < plan.emailCount; email++) {
-    if ((plan.flags.data[email] & FLAG_KEPT_OUTSIDE_SPREAD) === 0) continue;
-    if (plan.status.data[email] !== STATUS_PRE_SCHEDULED) continue;
+    if ((plan.flags[email] & FLAG_KEPT_OUTSIDE_SPREAD) === 0) continue;
+    if (plan.status[email] !== STATUS_PRE_SCHEDULED) continue;
     const to = nearestDayWithRoom(plan, days, email, {
       dailyCap,
       spread: catchUpSpreadDays,
@@ -72,7 +72,7 @@ function revisitWideKeeps(plan: PlanStore, days: DayLoad, options: BalanceOption
     });
     if (to === undefined) continue;
     days.move(plan, email, to);
-    plan.flags.data[email] &= ~(FLAG_KEPT | FLAG_KEPT_OUTSIDE_SPREAD);
+    plan.flags[email] &= ~(FLAG_KEPT | FLAG_KEPT_OUTSIDE_SPREAD);
     moved++;
   }
   return moved;
@@ -87,8 +87,8 @@ class DayLoad {
     const { today, senderLoad } = options;
     let last = today;
     for (let email = 0; email < plan.emailCount; email++) {
-      if (plan.status.data[email] === STATUS_PRE_SCHEDULED) {
-        last = Math.max(last, plan.sendDay.data[email]);
+      if (plan.status[email] === STATUS_PRE_SCHEDULED) {
+        last = Math.max(last, plan.sendDay[email]);
       }
     }
     for (const day of senderLoad.keys()) last = Math.max(last, day);
@@ -96,17 +96,17 @@ class DayLoad {
     this.load = new Int32Array(last - today + MAX_MOVE_DAYS + 2);
     for (const [day, count] of senderLoad) if (day >= today) this.load[day - today] += count;
     for (let email = 0; email < plan.emailCount; email++) {
-      if (plan.status.data[email] === STATUS_PRE_SCHEDULED) {
-        this.load[plan.sendDay.data[email] - today]++;
+      if (plan.status[email] === STATUS_PRE_SCHEDULED) {
+        this.load[plan.sendDay[email] - today]++;
       }
     }
   }
 
   move(plan: PlanStore, email: number, to: DayNumber): void {
-    this.load[plan.sendDay.data[email] - this.today]--;
+    this.load[plan.sendDay[email] - this.today]--;
     this.load[to - this.today]++;
-    plan.sendDay.data[email] = to;
-    plan.flags.data[email] |= FLAG_MOVED;
+    plan.sendDay[email] = to;
+    plan.flags[email] |= FLAG_MOVED;
   }
 }
 
@@ -122,18 +122,18 @@ function emailsByDay(
   for (let email = 0; email < plan.emailCount; email++) {
     if (!accept(email)) continue;
     selected.push(email);
-    count[plan.sendDay.data[email] - today + 1]++;
+    count[plan.sendDay[email] - today + 1]++;
   }
   for (let day = 1; day <= spanDays; day++) count[day] += count[day - 1];
   const start = count.slice();
   const emails = new Int32Array(selected.length);
-  for (const email of selected) emails[count[plan.sendDay.data[email] - today]++] = email;
+  for (const email of selected) emails[count[plan.sendDay[email] - today]++] = email;
   return { start, emails };
 }
 
 function isMovable(plan: PlanStore, email: number): boolean {
-  return plan.status.data[email] === STATUS_PRE_SCHEDULED &&
-    (plan.flags.data[email] & FLAG_KEPT) === 0;
+  return plan.status[email] === STATUS_PRE_SCHEDULED &&
+    (plan.flags[email] & FLAG_KEPT) === 0;
 }
 
 /** Spreads effective-date emails of days above the ED limit by ±⌊window / 2⌋ days. */
@@ -144,8 +144,8 @@ function smoothEffectiveDates(plan: PlanStore, days: DayLoad, options: BalanceOp
 
   const edCount = new Int32Array(days.load.length);
   for (let email = 0; email < plan.emailCount; email++) {
-    if (plan.kind.data[email] === ED && plan.status.data[email] === STATUS_PRE_SCHEDULED) {
-      edCount[plan.sendDay.data[email] - today]++;
+    if (plan.kind[email] === ED && plan.status[email] === STATUS_PRE_SCHEDULED) {
+      edCount[plan.sendDay[email] - today]++;
     }
   }
   // Emails that the first step moved back inside their spread stay where it put them.
@@ -154,8 +154,8 @@ function smoothEffectiveDates(plan: PlanStore, days: DayLoad, options: BalanceOp
     today,
     days.load.length,
     (email) =>
-      plan.kind.data[email] === ED && isMovable(plan, email) &&
-      (plan.flags.data[email] & FLAG_MOVED) === 0,
+      plan.kind[email] === ED && isMovable(plan, email) &&
+      (plan.flags[email] & FLAG_MOVED) === 0,
   );
 
   let moved = 0;
@@ -163,8 +163,8 @@ function smoothEffectiveDates(plan: PlanStore, days: DayLoad, options: BalanceOp
     if (edCount[offset] <= edDailyLimit) continue;
     for (let i = byDay.start[offset]; i < byDay.start[offset + 1]; i++) {
       const email = byDay.emails[i];
-      const eventDay = plan.eventDay.data[email];
-      const contactId = plan.contactId.data[plan.contactIndex.data[email]];
+      const eventDay = plan.eventDay[email];
+      const contactId = plan.contactId[plan.contactIndex[email]];
       const jitter = stableHash(contactId, ED, yearOf(eventDay)) % (2 * halfWindow + 1) -
         halfWindow;
       const to = today + offset + jitter;
@@ -221,12 +221,12 @@ function inSheddingOrder(plan: PlanStore, emails: Int32Array): Int32Array {
   const keys = new Float64Array(emails.length);
   emails.forEach((email, position) => {
     const hash = stableHash(
-      plan.contactId.data[plan.contactIndex.data[email]],
-      plan.kind.data[email],
-      plan.eventDay.data[email],
+      plan.contactId[plan.contactIndex[email]],
+      plan.kind[email],
+      plan.eventDay[email],
     );
     // Priorities are below 100, so the key orders by priority first, then by hash.
-    keys[position] = (100 - PRIORITY_BY_KIND_CODE[plan.kind.data[email]]) * 0x1_0000_0000 + hash;
+    keys[position] = (100 - PRIORITY_BY_KIND_CODE[plan.kind[email]]) * 0x1_0000_0000 + hash;
   });
   const positions = new Int32Array(emails.length).map((_, position) => position);
   positions.sort((a, b) => keys[a] - keys[b] || a - b);
@@ -249,8 +249,8 @@ function nearestDayWithRoom(
   },
 ): DayNumber | undefined {
   const { dailyCap, spread, frequency, strictOnly = false } = options;
-  const from = plan.sendDay.data[email];
-  const windowRule = plan.windowRuleOf(plan.contactIndex.data[email]);
+  const from = plan.sendDay[email];
+  const windowRule = plan.windowRuleOf(plan.contactIndex[email]);
   const shape = emailShape(plan, email);
   const strict = strictRange(shape, days.today, spread);
   const extended = extendedRange(shape, days.today);
@@ -278,7 +278,7 @@ function canSendOn(
 ): boolean {
   const range = strictRange(emailShape(plan, email), options.today, options.catchUpSpreadDays);
   if (day < range.lo || day > range.hi) return false;
-  const windowRule = plan.windowRuleOf(plan.contactIndex.data[email]);
+  const windowRule = plan.windowRuleOf(plan.contactIndex[email]);
   if (windowRule !== undefined && isInWindow(windowRule, day)) return false;
   return fitsFrequency(plan, email, day, frequencyOf(options));
 }
@@ -300,15 +300,15 @@ function fitsFrequency(
   day: DayNumber,
   frequency: FrequencyOptions,
 ): boolean {
-  const contact = plan.contactIndex.data[email];
+  const contact = plan.contactIndex[email];
   const others: number[] = [];
-  for (let other = plan.emailStart.data[contact]; other < plan.emailEnd(contact); other++) {
-    if (other !== email && plan.status.data[other] === STATUS_PRE_SCHEDULED) {
-      others.push(plan.sendDay.data[other]);
+  for (let other = plan.emailStart[contact]; other < plan.emailEnd(contact); other++) {
+    if (other !== email && plan.status[other] === STATUS_PRE_SCHEDULED) {
+      others.push(plan.sendDay[other]);
     }
   }
-  for (let i = plan.senderStart.data[contact]; i < plan.senderStart.data[contact + 1]; i++) {
-    others.push(plan.senderDays.data[i]);
+  for (let i = plan.senderStart[contact]; i < plan.senderStart[contact + 1]; i++) {
+    others.push(plan.senderDays[i]);
   }
   if (others.length < frequency.maxEmailsPerPeriod) return true;
   return busiestStretch(others, day, frequency.frequencyPeriodDays) <
@@ -317,9 +317,9 @@ function fitsFrequency(
 
 function emailShape(plan: PlanStore, email: number) {
   return {
-    idealDay: plan.idealDay.data[email],
-    eventDay: plan.eventDay.data[email],
-    hasEventLimit: plan.kind.data[email] !== POST_WINDOW,
+    idealDay: plan.idealDay[email],
+    eventDay: plan.eventDay[email],
+    hasEventLimit: plan.kind[email] !== POST_WINDOW,
   };
 }
 

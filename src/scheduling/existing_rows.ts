@@ -1,8 +1,6 @@
 import { type DayNumber, parseIsoDay } from "../rules/days.ts";
 import type { ExistingRow } from "../db/schedule_rows.ts";
-import { GrowableFloat64, GrowableInt32, GrowableUint32, GrowableUint8 } from "./growable.ts";
 import { KIND_CODES, type PlannedEmail, type PlannedKind } from "./plan_contact.ts";
-import { PRIORITIES } from "../config/constants.ts";
 import {
   type PlanStore,
   REASON_CODES,
@@ -141,38 +139,27 @@ export function senderBlocks(rows: ContactRows, email: PlannedEmail): "event" | 
 const DIRTY = 0x80;
 
 /**
- * The earlier rows matched to plan emails, kept in columns parallel to the plan, plus the ids of
- * the scheduler's rows to delete. `isIdentical` compares a plan email with its earlier row.
+ * Compares plan emails with the earlier rows matched to them (kept in the plan's `existing…`
+ * columns) and collects the ids of the scheduler's rows to delete.
  */
 export class ExistingSnapshot {
-  readonly day = new GrowableInt32();
-  /** Status bit, skip reason code and a dirty bit for fields compared when matching. */
-  readonly code = new GrowableUint8();
-  /** 32-bit hash of the earlier row's metadata, 0 for NULL. */
-  readonly metadataHash = new GrowableUint32();
-  readonly deleteIds = new GrowableFloat64();
+  readonly deleteIds: number[] = [];
   historyKept = 0;
   /** Emails left out because the sender already has a row for the event or date. */
   senderHasEvent = 0;
   senderHasDate = 0;
 
-  /** Records the earlier row (or none) of the plan email just added. */
-  record(row: ExistingRow | undefined): void {
-    if (row === undefined) {
-      this.day.push(0);
-      this.code.push(0);
-      this.metadataHash.push(0);
-      return;
-    }
+  /** Records the earlier row of the plan email at index `email`. */
+  record(plan: PlanStore, email: number, row: ExistingRow): void {
     const reasonCode = row.skipReason === null
       ? 0
       : Math.max(0, REASON_CODES.indexOf(row.skipReason as typeof REASON_CODES[number]));
     const unknownReason = row.skipReason !== null && reasonCode === 0;
-    const kind = row.emailType as PlannedKind;
-    const dirty = !row.sameSendTime || row.priority !== PRIORITIES[kind] || unknownReason;
-    this.day.push(row.sendDay ?? 0);
-    this.code.push((row.status === "skipped" ? 1 : 0) | (reasonCode << 1) | (dirty ? DIRTY : 0));
-    this.metadataHash.push(hashText(row.metadata));
+    const dirty = !row.sameSendTime || !row.samePriority || unknownReason;
+    plan.existingDay[email] = row.sendDay ?? 0;
+    plan.existingCode[email] = (row.status === "skipped" ? 1 : 0) | (reasonCode << 1) |
+      (dirty ? DIRTY : 0);
+    plan.existingMetadataHash[email] = hashText(row.metadata);
   }
 
   /**
@@ -181,12 +168,12 @@ export class ExistingSnapshot {
    * metadata text on a row whose date and status are unchanged.
    */
   isIdentical(email: number, plan: PlanStore, metadata: string | null): boolean {
-    const code = this.code.data[email];
+    const code = plan.existingCode[email];
     if ((code & DIRTY) !== 0) return false;
-    if (this.day.data[email] !== plan.sendDay.data[email]) return false;
-    if ((code & 1) !== (plan.status.data[email] === STATUS_SKIPPED ? 1 : 0)) return false;
-    if (((code >> 1) & 0x7) !== plan.reason.data[email]) return false;
-    return this.metadataHash.data[email] === hashText(metadata);
+    if (plan.existingDay[email] !== plan.sendDay[email]) return false;
+    if ((code & 1) !== (plan.status[email] === STATUS_SKIPPED ? 1 : 0)) return false;
+    if (((code >> 1) & 0x7) !== plan.reason[email]) return false;
+    return plan.existingMetadataHash[email] === hashText(metadata);
   }
 
   /** Marks a row for deletion unless it is history: dated before today for an event that passed. */

@@ -20,19 +20,19 @@ export interface FrequencyOptions {
  */
 export function applyFrequencyLimit(plan: PlanStore, options: FrequencyOptions): number {
   const { maxEmailsPerPeriod: max, frequencyPeriodDays: period } = options;
-  const status = plan.status.data;
-  const reason = plan.reason.data;
-  const kind = plan.kind.data;
-  const sendDay = plan.sendDay.data;
-  const senderStart = plan.senderStart.data;
-  const senderDays = plan.senderDays.data;
+  const status = plan.status;
+  const reason = plan.reason;
+  const kind = plan.kind;
+  const sendDay = plan.sendDay;
+  const senderStart = plan.senderStart;
+  const senderDays = plan.senderDays;
 
   let skipped = 0;
   const candidates: number[] = [];
   const admitted: number[] = [];
   for (let contact = 0; contact < plan.contactCount; contact++) {
     candidates.length = 0;
-    for (let email = plan.emailStart.data[contact]; email < plan.emailEnd(contact); email++) {
+    for (let email = plan.emailStart[contact]; email < plan.emailEnd(contact); email++) {
       if (status[email] === STATUS_PRE_SCHEDULED) candidates.push(email);
     }
     const senderCount = senderStart[contact + 1] - senderStart[contact];

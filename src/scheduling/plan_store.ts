@@ -1,7 +1,6 @@
 import type { DayNumber } from "../rules/days.ts";
 import type { ContactWindowRule } from "../rules/windows.ts";
 import { EXCLUSION_RULES, type ExclusionRule } from "../rules/exclusion_rules.ts";
-import { GrowableFloat64, GrowableInt32, GrowableUint16, GrowableUint8 } from "./growable.ts";
 import { KIND_CODES, type PlannedEmail } from "./plan_contact.ts";
 
 /** Status codes in the compact plan. */
@@ -26,104 +25,155 @@ export const FLAG_KEPT_OUTSIDE_SPREAD = 4;
 const RULE_LIST: readonly ExclusionRule[] = Object.values(EXCLUSION_RULES) as ExclusionRule[];
 const NO_RULE = 255;
 
-/** Sentinel for "no date" in day arrays. */
-export const NO_DAY = -2147483648;
-
 /**
  * The whole plan of one run in columns of typed arrays: one entry per email, plus the few facts
  * per contact that balancing and the frequency limit need. Millions of emails fit in a few
- * hundred megabytes this way, where objects would take several times that.
+ * hundred megabytes this way, where objects would take several times that. The columns of one
+ * kind share a capacity and grow together, so adding an email is a handful of array stores.
  */
 export class PlanStore {
-  // Per email.
-  readonly contactIndex = new GrowableInt32();
-  readonly kind = new GrowableUint8();
-  readonly status = new GrowableUint8();
-  readonly reason = new GrowableUint8();
-  readonly flags = new GrowableUint8();
-  readonly sendDay = new GrowableInt32();
-  readonly idealDay = new GrowableInt32();
-  readonly eventDay = new GrowableInt32();
+  // Per email; valid up to `emailCount`.
+  contactIndex = new Int32Array(0);
+  kind = new Uint8Array(0);
+  status = new Uint8Array(0);
+  reason = new Uint8Array(0);
+  flags = new Uint8Array(0);
+  sendDay = new Int32Array(0);
+  idealDay = new Int32Array(0);
+  eventDay = new Int32Array(0);
   /** Id of the earlier row for the same contact, kind and event, or 0. */
-  readonly existingId = new GrowableFloat64();
+  existingId = new Float64Array(0);
+  /** The earlier row's date, and its status, reason and changed fields (see ExistingSnapshot). */
+  existingDay = new Int32Array(0);
+  existingCode = new Uint8Array(0);
+  /** 32-bit hash of the earlier row's metadata, 0 for NULL. */
+  existingMetadataHash = new Uint32Array(0);
+  emailCount = 0;
 
-  // Per contact.
-  readonly contactId = new GrowableFloat64();
-  readonly ruleCode = new GrowableUint8();
-  readonly anchorMonth = new GrowableUint8();
-  readonly anchorDay = new GrowableUint8();
-  readonly bufferDays = new GrowableUint16();
+  // Per contact; valid up to `contactCount`.
+  contactId = new Float64Array(0);
+  ruleCode = new Uint8Array(0);
+  anchorMonth = new Uint8Array(0);
+  anchorDay = new Uint8Array(0);
+  bufferDays = new Uint16Array(0);
   /** Index of each contact's first email; a contact's emails are contiguous. */
-  readonly emailStart = new GrowableInt32();
-  /** Start of each contact's entries in `senderDays`; one more entry than there are contacts. */
-  readonly senderStart = new GrowableInt32();
+  emailStart = new Int32Array(0);
+  /** Start of each contact's entries in `senderDays`; valid up to `contactCount + 1`. */
+  senderStart = new Int32Array(1);
   /** Dates of the sender's rows that count for the frequency limit. */
-  readonly senderDays = new GrowableInt32();
+  senderDays = new Int32Array(0);
+  contactCount = 0;
+  #senderDayCount = 0;
 
-  constructor() {
-    this.senderStart.push(0);
-  }
-
-  get emailCount(): number {
-    return this.kind.length;
-  }
-
-  get contactCount(): number {
-    return this.contactId.length;
+  /** Creates an empty plan with room for about `expectedContacts` contacts and their emails. */
+  constructor(expectedContacts = 1024) {
+    this.#growEmails(expectedContacts * 4);
+    this.#growContacts(expectedContacts);
+    this.#growSenderDays(1024);
   }
 
   /** Adds a contact with its window rule and the sender's row dates; returns its index. */
   addContact(id: number, windowRule: ContactWindowRule | undefined, senderDays: DayNumber[]) {
-    const index = this.contactId.length;
-    this.contactId.push(id);
-    this.emailStart.push(this.kind.length);
+    const index = this.contactCount;
+    if (index + 1 >= this.contactId.length) this.#growContacts(2 * this.contactId.length);
+    this.contactId[index] = id;
+    this.emailStart[index] = this.emailCount;
     if (windowRule === undefined) {
-      this.ruleCode.push(NO_RULE);
-      this.anchorMonth.push(0);
-      this.anchorDay.push(0);
-      this.bufferDays.push(0);
+      this.ruleCode[index] = NO_RULE;
     } else {
-      this.ruleCode.push(RULE_LIST.indexOf(windowRule.rule));
-      this.anchorMonth.push(windowRule.anchorMonth);
-      this.anchorDay.push(windowRule.anchorDay);
-      this.bufferDays.push(windowRule.bufferDays);
+      this.ruleCode[index] = RULE_LIST.indexOf(windowRule.rule);
+      this.anchorMonth[index] = windowRule.anchorMonth;
+      this.anchorDay[index] = windowRule.anchorDay;
+      this.bufferDays[index] = windowRule.bufferDays;
     }
-    for (const day of senderDays) this.senderDays.push(day);
-    this.senderStart.push(this.senderDays.length);
+    for (const day of senderDays) {
+      if (this.#senderDayCount === this.senderDays.length) {
+        this.#growSenderDays(2 * this.senderDays.length);
+      }
+      this.senderDays[this.#senderDayCount++] = day;
+    }
+    this.senderStart[index + 1] = this.#senderDayCount;
+    this.contactCount++;
     return index;
   }
 
-  /** Adds one email of the contact at `contactIndex`. */
+  /** Adds one email of the contact at `contactIndex`; the earlier row's columns start at 0. */
   addEmail(contactIndex: number, email: PlannedEmail, existingId: number): void {
-    this.contactIndex.push(contactIndex);
-    this.kind.push(KIND_CODES[email.kind]);
-    this.status.push(email.status === "skipped" ? STATUS_SKIPPED : STATUS_PRE_SCHEDULED);
-    this.reason.push(email.skipReason === undefined ? 0 : REASON_CODES.indexOf(email.skipReason));
-    this.flags.push(
-      (email.kept ? FLAG_KEPT : 0) | (email.keptOutsideSpread ? FLAG_KEPT_OUTSIDE_SPREAD : 0),
-    );
-    this.sendDay.push(email.sendDay);
-    this.idealDay.push(email.idealDay);
-    this.eventDay.push(email.eventDay);
-    this.existingId.push(existingId);
+    const index = this.emailCount;
+    if (index === this.kind.length) this.#growEmails(2 * this.kind.length);
+    this.contactIndex[index] = contactIndex;
+    this.kind[index] = KIND_CODES[email.kind];
+    this.status[index] = email.status === "skipped" ? STATUS_SKIPPED : STATUS_PRE_SCHEDULED;
+    this.reason[index] = email.skipReason === undefined
+      ? 0
+      : REASON_CODES.indexOf(email.skipReason);
+    this.flags[index] = (email.kept ? FLAG_KEPT : 0) |
+      (email.keptOutsideSpread ? FLAG_KEPT_OUTSIDE_SPREAD : 0);
+    this.sendDay[index] = email.sendDay;
+    this.idealDay[index] = email.idealDay;
+    this.eventDay[index] = email.eventDay;
+    this.existingId[index] = existingId;
+    this.existingDay[index] = 0;
+    this.existingCode[index] = 0;
+    this.existingMetadataHash[index] = 0;
+    this.emailCount++;
   }
 
   /** Returns the index after the last email of the contact at `contactIndex`. */
   emailEnd(contactIndex: number): number {
-    return contactIndex + 1 < this.contactId.length
-      ? this.emailStart.data[contactIndex + 1]
-      : this.kind.length;
+    return contactIndex + 1 < this.contactCount
+      ? this.emailStart[contactIndex + 1]
+      : this.emailCount;
   }
 
   /** Returns the window rule of the contact at `contactIndex`, or undefined when it has none. */
   windowRuleOf(contactIndex: number): ContactWindowRule | undefined {
-    const code = this.ruleCode.data[contactIndex];
+    const code = this.ruleCode[contactIndex];
     if (code === NO_RULE) return undefined;
     return {
       rule: RULE_LIST[code],
-      anchorMonth: this.anchorMonth.data[contactIndex],
-      anchorDay: this.anchorDay.data[contactIndex],
-      bufferDays: this.bufferDays.data[contactIndex],
+      anchorMonth: this.anchorMonth[contactIndex],
+      anchorDay: this.anchorDay[contactIndex],
+      bufferDays: this.bufferDays[contactIndex],
     };
   }
+
+  #growEmails(capacity: number): void {
+    this.contactIndex = grown(this.contactIndex, capacity);
+    this.kind = grown(this.kind, capacity);
+    this.status = grown(this.status, capacity);
+    this.reason = grown(this.reason, capacity);
+    this.flags = grown(this.flags, capacity);
+    this.sendDay = grown(this.sendDay, capacity);
+    this.idealDay = grown(this.idealDay, capacity);
+    this.eventDay = grown(this.eventDay, capacity);
+    this.existingId = grown(this.existingId, capacity);
+    this.existingDay = grown(this.existingDay, capacity);
+    this.existingCode = grown(this.existingCode, capacity);
+    this.existingMetadataHash = grown(this.existingMetadataHash, capacity);
+  }
+
+  #growContacts(capacity: number): void {
+    this.contactId = grown(this.contactId, capacity);
+    this.ruleCode = grown(this.ruleCode, capacity);
+    this.anchorMonth = grown(this.anchorMonth, capacity);
+    this.anchorDay = grown(this.anchorDay, capacity);
+    this.bufferDays = grown(this.bufferDays, capacity);
+    this.emailStart = grown(this.emailStart, capacity);
+    this.senderStart = grown(this.senderStart, capacity + 1);
+  }
+
+  #growSenderDays(capacity: number): void {
+    this.senderDays = grown(this.senderDays, capacity);
+  }
+}
+
+/** Returns a copy of `array` with room for `capacity` elements (at least 16). */
+function grown<T extends Int32Array | Uint8Array | Uint16Array | Uint32Array | Float64Array>(
+  array: T,
+  capacity: number,
+): T {
+  const next = new (array.constructor as { new (length: number): T })(Math.max(16, capacity));
+  next.set(array as never);
+  return next;
 }

@@ -103,8 +103,7 @@ function beginRun(db: DatabaseSync, orgId: number): void {
   // Holding the lock, wait for readers at COMMIT instead of failing.
   db.exec("PRAGMA busy_timeout = 30000");
   // A larger page cache keeps index pages of email_schedules in memory during the write.
-  db.exec("PRAGMA cache_size = -262144");
-  db.exec("PRAGMA temp_store = MEMORY");
+  db.exec("PRAGMA cache_size = -65536");
 }
 
 function runInTransaction(
@@ -124,7 +123,7 @@ function runInTransaction(
   const senderLoad = readSenderLoad(db, todayDay);
 
   onPhase?.("reading");
-  const plan = new PlanStore();
+  const plan = new PlanStore(config.contactCount);
   const existing = new ExistingSnapshot();
   const invalidByReason: Record<string, number> = {};
   const contactsRead = readAndPlan(db, config, {
@@ -170,7 +169,7 @@ function runInTransaction(
     timestamp,
     sendTime: config.sendTime,
     existing,
-    deleteIds: existing.deleteIds.data.subarray(0, existing.deleteIds.length),
+    deleteIds: existing.deleteIds,
   });
   timings.write = clock() - phase;
   timings.total = clock() - started;
@@ -295,7 +294,7 @@ function planBatch(
       const row = ownedRowFor(contactRows, email);
       if (row !== undefined) matched.push(row);
       plan.addEmail(contactIndex, email, row?.id ?? 0);
-      existing.record(row);
+      if (row !== undefined) existing.record(plan, plan.emailCount - 1, row);
     }
     for (const row of contactRows.owned) {
       if (!matched.includes(row)) existing.deleteUnlessHistory(row, todayDay);

@@ -31,12 +31,12 @@ export function countPlan(plan: PlanStore) {
   const skippedByReason: Record<string, number> = {};
   for (const kind of KINDS_BY_CODE) planned[kind] = { "pre-scheduled": 0, skipped: 0 };
   for (let email = 0; email < plan.emailCount; email++) {
-    const kind = KINDS_BY_CODE[plan.kind.data[email]];
-    if (plan.status.data[email] === STATUS_PRE_SCHEDULED) {
+    const kind = KINDS_BY_CODE[plan.kind[email]];
+    if (plan.status[email] === STATUS_PRE_SCHEDULED) {
       planned[kind]["pre-scheduled"]++;
     } else {
       planned[kind].skipped++;
-      const reason = REASON_CODES[plan.reason.data[email]];
+      const reason = REASON_CODES[plan.reason[email]];
       skippedByReason[reason] = (skippedByReason[reason] ?? 0) + 1;
     }
   }
@@ -51,8 +51,8 @@ export function busiestDays(
 ): Array<{ date: string; emails: number }> {
   const load = new Map(senderLoad);
   for (let email = 0; email < plan.emailCount; email++) {
-    if (plan.status.data[email] !== STATUS_PRE_SCHEDULED) continue;
-    const day = plan.sendDay.data[email];
+    if (plan.status[email] !== STATUS_PRE_SCHEDULED) continue;
+    const day = plan.sendDay[email];
     load.set(day, (load.get(day) ?? 0) + 1);
   }
   return [...load.entries()]

@@ -88,9 +88,11 @@ function readPeakKb(pid: number): number {
 
 /** Generates agency `orgId` with `contacts` contacts once, keeping a pristine copy. */
 async function ensureAgency(orgId: number, contacts: number): Promise<string> {
-  const pristine = join(CACHE, `org-${orgId}.pristine.sqlite3`);
+  const pristine = join(CACHE, `org-${orgId}.pristine-${contacts}.sqlite3`);
   if (!exists(pristine)) {
     const started = performance.now();
+    // A working copy left by an interrupted bench would make generate refuse to run.
+    await Deno.remove(join(CACHE, `org-${orgId}.sqlite3`)).catch(() => {});
     await measure([
       "generate",
       String(orgId),
@@ -141,8 +143,9 @@ console.log(
 );
 console.log("|---|---|---|---|---|---|");
 
-for (const [index, contacts] of sizes.entries()) {
-  const orgId = 9000 + index;
+for (const contacts of sizes) {
+  // One agency per size, so cached files of different sizes never mix.
+  const orgId = 9000 + Math.round(Math.log10(contacts) * 10);
   const pristine = await ensureAgency(orgId, contacts);
   const working = join(CACHE, `org-${orgId}.sqlite3`);
   const first: Measurement[] = [];

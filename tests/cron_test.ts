@@ -834,7 +834,7 @@ Deno.test("schedule --all survives broken agencies", async () => {
 
 Deno.test({
   // Deno 2.9.6 ignores the `timeout` option of read-only connections (they wait 5000 ms), so
-  // openDatabase sets PRAGMA busy_timeout itself; a read-only open with 0 must fail at once.
+  // openDatabase sets PRAGMA busy_timeout itself. A read-only open with 0 must fail at once.
   name: "openDatabase applies read-only busy timeout",
   fn: async () => {
     const setup = await createAgencies([{ orgId: 201 }]);

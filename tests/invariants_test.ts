@@ -907,9 +907,9 @@ for (const scenario of [LARGE_MARCH, SMALL_DECEMBER, AEP_CRUNCH, TIGHT_CAP]) {
     assertNone(movedPendingRows(first, rerun, kinds), "pending rows changed on the next day");
   });
 
-  // A post-window row may go only when no email of the rerun is skipped by its window any more:
-  // a late email skipped yesterday at the window's last day is planned again after the window,
-  // so the contact gets that email instead of the post-window one.
+  // A post-window row may go only when no email of the rerun is skipped by its window any more.
+  // That happens when a late email skipped yesterday, on the window's last day, is planned again
+  // after the window: the contact then gets that email instead of the post-window one.
   Deno.test(`${label}: next-day rerun keeps post-window rows`, async () => {
     const first = await firstRun(scenario);
     const rerun = await nextDayRun(scenario);

@@ -86,7 +86,8 @@ Deno.test("schedule writes the worked examples", async () => {
   assert.equal(rowsOf(agency.orgPath, 7).some((row) => row.kind === "effective_date"), false);
 
   const late = rowsOf(agency.orgPath, 8).find((row) => row.kind === "birthday")!;
-  assert.ok(late.date >= "2026-03-01" && late.date <= "2026-03-05", late.date);
+  assert.ok(late.date >= "2026-03-01", late.date);
+  assert.ok(late.date <= "2026-03-05", late.date);
 });
 
 Deno.test("schedule rerun changes no row", async () => {

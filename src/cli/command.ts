@@ -1,7 +1,7 @@
 import type { EnvSettings } from "../config/env.ts";
 import type { Output } from "./output.ts";
 
-/** What every command receives from the CLI edge. */
+/** Context that every command receives from the CLI edge. */
 export interface CommandContext {
   env: EnvSettings;
   output: Output;

@@ -1,4 +1,4 @@
-/** Where a command writes: plain text lines to stdout and one-line messages to stderr. */
+/** Destination of a command's text: result lines to stdout, one-line messages to stderr. */
 export interface Output {
   /** Writes a line of the command's result to stdout. */
   print(line: string): void;

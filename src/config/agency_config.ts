@@ -2,7 +2,7 @@ import type { StateCode } from "../rules/states.ts";
 import type { ProfileName } from "./profiles.ts";
 import type { SizeProfileSetting } from "./organization_schema.ts";
 
-/** Where an effective value came from, in the order of precedence (later wins). */
+/** Source of an effective value, in the order of precedence (later wins). */
 export type ValueSource =
   | "constant"
   | "profile"
@@ -57,7 +57,7 @@ export interface AgencyConfig {
   /** min(edDailySoftLimit, max(1, floor(dailyCap × ED share))). */
   readonly edDailyLimit: number;
 
-  /** Where each value came from, keyed by the snake_case name that `config` prints. */
+  /** Source of each value, keyed by the snake_case name that `config` prints. */
   readonly sources: Readonly<Record<string, ValueSource>>;
 }
 

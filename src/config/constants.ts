@@ -1,6 +1,6 @@
 /**
  * System-wide constants of the hybrid configuration. Business rules per agency live in the central
- * database; these values are the same for every agency and every part of the code uses these names.
+ * database. These values are the same for every agency, and every part of the code uses these names.
  */
 
 /** Share of the daily cap that effective-date emails may take before smoothing spreads them. */

@@ -25,8 +25,8 @@ function isTimeZone(name: string): boolean {
 
 /**
  * Columns of `organizations` that the scheduler reads, each with its zod schema and the rule that
- * error messages quote. Bounds are the widest values an operator could mean; anything else is a
- * typo that must stop the run rather than send emails on a wrong day.
+ * error messages quote. Bounds are the widest values an operator could mean. Anything else is a
+ * typo, which must stop the run rather than send emails on a wrong day.
  */
 export const ORGANIZATION_COLUMNS = {
   id: { schema: z.int().positive(), rule: "must be a positive integer" },

@@ -12,7 +12,7 @@ export interface ConfigInput {
   stateBufferDays: Partial<Record<StateCode, number>>;
   contactCount: number;
   dbPath: string;
-  /** Where `dbPath` came from when not the `db_path` column: the template or a `--db` flag. */
+  /** Source of `dbPath`: the `db_path` column (default), the path template, or a `--db` flag. */
   dbPathSource?: "column" | "environment" | "command line";
 }
 

@@ -8,7 +8,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-/** Which set of migrations: the central database's or an agency's. */
+/** Set of migrations: the central database's or an agency's. */
 export type MigrationSet = "central" | "org";
 
 const MIGRATIONS_ROOT = new URL("../../migrations/", import.meta.url);

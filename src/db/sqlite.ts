@@ -9,7 +9,7 @@ export interface OpenOptions {
   create?: boolean;
   /** Milliseconds to wait for another connection's lock; 0 fails at once. */
   busyTimeoutMs?: number;
-  /** What the database is, for error messages: "central database", "organization 206 database". */
+  /** Name of the database in error messages: "central database", "organization 206 database". */
   label: string;
 }
 

@@ -1,9 +1,9 @@
 /**
  * Calendar dates as day numbers: days since 1970-01-01 in the proleptic Gregorian calendar.
  *
- * The edges of the program use `Temporal.PlainDate`; the scheduling core works on plain integers
- * because it handles tens of millions of dates per run and a `Temporal.PlainDate` costs an
- * allocation per operation (about 1.8 µs per `add` in Deno 2.9, against a few nanoseconds here).
+ * The edges of the program use `Temporal.PlainDate`. The scheduling core works on plain integers,
+ * because it handles tens of millions of dates per run. A `Temporal.PlainDate` costs an allocation
+ * per operation: about 1.8 µs per `add` in Deno 2.9.6, measured on a 2-core VM.
  * `tests/days_test.ts` checks these functions against Temporal day by day across two centuries.
  */
 

@@ -1,7 +1,7 @@
 import type { StateCode } from "./states.ts";
 
 /**
- * What a state's exclusion window is anchored on:
+ * Anchor of a state's exclusion window:
  * - `birthday`: each anniversary of the birth date;
  * - `birth_month_start`: the first day of the birth month in each year (Nevada);
  * - `effective_date`: each anniversary of the policy's effective date;

@@ -3,8 +3,8 @@ import type { StateCode } from "./states.ts";
 /**
  * Ranges of three-digit ZIP prefixes and the state that uses them, from the USPS assignment of
  * sectional center facilities. Prefixes that USPS has not assigned are missing, so a ZIP starting
- * with one of them has no state. A few prefixes serve a single facility across a state line (for
- * example 055 in Vermont's range is Massachusetts); those are listed as their own ranges.
+ * with one of them has no state. A few prefixes serve a single facility across a state line, for
+ * example 055 in Vermont's range is Massachusetts. Those are listed as their own ranges.
  */
 const PREFIX_RANGES: ReadonlyArray<readonly [first: number, last: number, state: StateCode]> = [
   [5, 5, "NY"],

@@ -28,7 +28,7 @@ export interface BalanceOptions {
   frequencyPeriodDays: number;
 }
 
-/** What balancing did. */
+/** Counts and leftovers of balancing. */
 export interface BalanceResult {
   movedBySmoothing: number;
   movedByCap: number;
@@ -56,7 +56,7 @@ export function balancePlan(plan: PlanStore, options: BalanceOptions): BalanceRe
 
 /**
  * Moves emails whose kept date lies outside their catch-up spread back inside it when a day
- * there has room; the rest keep their date, which stays fixed for the remaining steps.
+ * there has room. The rest keep their date, and it stays fixed for the remaining steps.
  */
 function revisitWideKeeps(plan: PlanStore, days: DayLoad, options: BalanceOptions): number {
   const { dailyCap, catchUpSpreadDays } = options;

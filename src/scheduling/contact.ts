@@ -2,7 +2,7 @@ import { type DayNumber, parseIsoDay } from "../rules/days.ts";
 import { parseStateCode, type StateCode } from "../rules/states.ts";
 import { stateForZip } from "../rules/zip_codes.ts";
 
-/** How a contact's state was found. */
+/** Source of a contact's state. */
 export type StateSource = "column" | "zip" | "none";
 
 /** A contact after intake: typed values, with every problem recorded instead of thrown. */

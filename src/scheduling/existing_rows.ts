@@ -164,7 +164,7 @@ export class ExistingSnapshot {
 
   /**
    * Returns true when the plan email equals its earlier row in every written column. Metadata is
-   * compared by a 32-bit hash to keep memory flat; a collision would only leave the older
+   * compared by a 32-bit hash to keep memory flat. A collision would only leave the older
    * metadata text on a row whose date and status are unchanged.
    */
   isIdentical(email: number, plan: PlanStore, metadata: string | null): boolean {

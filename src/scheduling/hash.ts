@@ -1,6 +1,6 @@
 /**
  * Returns a stable 32-bit unsigned hash of three integers. Used wherever the spec asks for a
- * deterministic spread (catch-up dates, effective-date jitter) so reruns land on the same days.
+ * deterministic spread (catch-up dates, effective-date jitter), so reruns land on the same days.
  */
 export function stableHash(a: number, b: number, c: number): number {
   let h = 0x811c9dc5;

@@ -53,7 +53,7 @@ export interface PlannedEmail {
   readonly priority: number;
 }
 
-/** Why a contact got fewer emails than a complete contact would. */
+/** Reason a contact got fewer emails than a complete contact would. */
 export type ContactProblem =
   | "invalid_email"
   | "unknown_state"
@@ -63,7 +63,7 @@ export type ContactProblem =
   | "window_anchor_missing"
   | "failed_underwriting";
 
-/** What the planner decided for one contact. */
+/** The planner's decision for one contact. */
 export interface ContactPlan {
   readonly emails: PlannedEmail[];
   readonly windowRule: ContactWindowRule | undefined;

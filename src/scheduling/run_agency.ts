@@ -136,8 +136,8 @@ function runInTransaction(
     onProgress,
   });
 
-  // The frequency limit comes first, so balancing sees the final set of emails and the days it
-  // finds full stay full; balancing then never moves an email where it would break the limit.
+  // The frequency limit comes first, so balancing works on the final set of emails and the days
+  // it finds full stay full. Balancing then never moves an email where it would break the limit.
   onPhase?.("frequency");
   let phase = clock();
   applyFrequencyLimit(plan, config);

@@ -4,7 +4,7 @@ import type { WriteCounts } from "../db/plan_writer.ts";
 import { KINDS_BY_CODE } from "./plan_contact.ts";
 import { type PlanStore, REASON_CODES, STATUS_PRE_SCHEDULED } from "./plan_store.ts";
 
-/** What one run did, for the CLI summary, `--json` and the `scheduler_runs` row. */
+/** Summary of one run, for the CLI output, `--json` and the `scheduler_runs` row. */
 export interface RunSummary {
   runId: string;
   orgId: number;

@@ -5,7 +5,7 @@ import type { OrganizationRow } from "../../src/config/organization_schema.ts";
 import type { ConfigOverrides } from "../../src/config/overrides.ts";
 import type { StateCode } from "../../src/rules/states.ts";
 
-/** An `organizations` row with every column at its migration default. */
+/** Returns an `organizations` row with every column at its migration default. */
 export function defaultOrganization(id = 206): OrganizationRow {
   return {
     id,

@@ -5,6 +5,8 @@ import { scheduleAgency } from "../../scheduling/schedule_agency.ts";
 import { formatSummary } from "../format_summary.ts";
 import { openCentral } from "../../db/central.ts";
 import { listOrganizations } from "../../db/central.ts";
+import { listenForStopSignals } from "../../cron/cron_job.ts";
+import { Logger } from "../../cron/logger.ts";
 
 export const scheduleCommand: Command = {
   name: "schedule",
@@ -80,7 +82,11 @@ function scheduleOne(context: CommandContext, orgId: number, options: Options): 
   else for (const line of formatSummary(summary)) output.print(line);
 }
 
-function scheduleAll(context: CommandContext, options: Options): number {
+/**
+ * Schedules every active agency, one after another. SIGINT or SIGTERM stops the loop once the
+ * running agency has committed or rolled back; the agencies not started are listed.
+ */
+async function scheduleAll(context: CommandContext, options: Options): Promise<number> {
   const central = openCentral(context.env.CENTRAL_DB_PATH);
   let agencies;
   try {
@@ -89,16 +95,32 @@ function scheduleAll(context: CommandContext, options: Options): number {
     central.close();
   }
 
+  const logger = new Logger({
+    format: context.env.LOG_FORMAT,
+    write: (line) => context.output.error(line),
+    now: context.now,
+  });
+  const stop = listenForStopSignals({ logger, parent: context.signal });
   const failed: number[] = [];
-  for (const agency of agencies) {
-    if (context.signal.aborted) break;
-    try {
-      scheduleOne(context, agency.id, options);
-    } catch (error) {
-      if (!(error instanceof SchedulerError)) throw error;
-      context.output.error(`error: ${error.message}`);
-      failed.push(agency.id);
+  try {
+    for (const [index, agency] of agencies.entries()) {
+      // Runs are synchronous, so yield once to let a pending signal reach its listener.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (stop.signal.aborted) {
+        const rest = agencies.slice(index).map((skipped) => skipped.id).join(", ");
+        context.output.error(`stopped by a signal; agencies not started: ${rest}`);
+        return 1;
+      }
+      try {
+        scheduleOne(context, agency.id, options);
+      } catch (error) {
+        if (!(error instanceof SchedulerError)) throw error;
+        context.output.error(`error: ${error.message}`);
+        failed.push(agency.id);
+      }
     }
+  } finally {
+    stop.dispose();
   }
   if (failed.length > 0) {
     context.output.error(

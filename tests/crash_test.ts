@@ -60,19 +60,27 @@ Deno.test("killed run leaves the database unchanged", async () => {
   const pristine = await Deno.readFile(dbPath);
   const before = dumpPlan(dbPath);
 
-  // Kill during the write (at its start and a little later) and while committing.
+  // Kill during the write (at its start and a little later) and while committing. A reader keeps
+  // a read transaction open meanwhile, so the run's COMMIT waits for it: however slow or fast the
+  // machine, the kill always lands before the commit can finish.
   const killPoints: Array<[phase: string, delayMs: number]> = [
     ["writing", 0],
     ["writing", 60],
     ["writing", 150],
     ["committing", 0],
+    ["committing", 100],
   ];
   for (const [phase, delayMs] of killPoints) {
     await Deno.writeFile(dbPath, pristine);
+    const reader = new DatabaseSync(dbPath);
+    reader.exec("BEGIN");
+    reader.prepare("SELECT count(*) FROM email_schedules").get();
     const { child } = await startAndWaitFor(variables, phase);
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     child.kill("SIGKILL");
     const status = await child.status;
+    reader.exec("COMMIT");
+    reader.close();
     assert.equal(status.signal, "SIGKILL", `the run finished before the kill (${phase})`);
     // Opening the file rolls back a hot journal, as SQLite does for any reader after a crash.
     assert.equal(dumpPlan(dbPath), before, `killed ${delayMs} ms into ${phase}`);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { SchedulerError } from "../src/errors.ts";
+import { loadEnv, parseEnv } from "../src/config/env.ts";
 import { scheduleAgency } from "../src/scheduling/schedule_agency.ts";
 import { main } from "../src/cli/main.ts";
 import { memoryOutput } from "../src/cli/output.ts";
@@ -265,8 +266,10 @@ Deno.test("schedule CLI reports errors in one line", async () => {
   const cases: Array<[string[], number, RegExp]> = [
     [["schedule", "999"], 2, /^error: Cannot load organization 999: not found$/],
     [["schedule", "abc"], 2, /^error: Invalid arguments for schedule: org-id must be/],
-    [["schedule", "206", "--today", "2026-02-30"], 2, /--today must be a date as YYYY-MM-DD/],
+    [["schedule", "206", "--today", "2026-02-30"], 2, /--today must be a real calendar date/],
+    [["schedule", "206", "300"], 2, /unexpected "300" \(it takes <org-id>\)/],
     [["schedule"], 2, /missing <org-id>/],
+    [["explain", "206"], 2, /contact-id is missing/],
     [["schedule", "206", "--bogus"], 2, /Unknown option '--bogus'/],
   ];
   for (const [args, expectedCode, pattern] of cases) {
@@ -286,3 +289,31 @@ function readFullRows(orgPath: string) {
     db.close();
   }
 }
+
+Deno.test("loadEnv keeps variables already set", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "medigap-env-" });
+  const file = `${dir}/.env`;
+  await Deno.writeTextFile(file, "SCHEDULER_RUN_HOUR=7\nLOG_FORMAT=json\n");
+  const previous = Deno.env.get("SCHEDULER_RUN_HOUR");
+  Deno.env.set("SCHEDULER_RUN_HOUR", "6");
+  try {
+    const env = loadEnv(file);
+    assert.equal(env.SCHEDULER_RUN_HOUR, 6);
+    assert.equal(env.LOG_FORMAT, "json");
+  } finally {
+    if (previous === undefined) Deno.env.delete("SCHEDULER_RUN_HOUR");
+    else Deno.env.set("SCHEDULER_RUN_HOUR", previous);
+    Deno.env.delete("LOG_FORMAT");
+  }
+});
+
+Deno.test("parseEnv rejects a template without {id}", () => {
+  assert.throws(
+    () => parseEnv({ ORG_DB_PATH_TEMPLATE: "./data/org.sqlite3" }),
+    (error: unknown) => {
+      assert.ok(error instanceof SchedulerError);
+      assert.match(error.message, /ORG_DB_PATH_TEMPLATE must be a file path, with \{id\}/);
+      return true;
+    },
+  );
+});

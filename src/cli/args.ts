@@ -18,6 +18,17 @@ export function parseFlags<T extends ParseArgsConfig["options"]>(
   }
 }
 
+/** Rejects positional arguments beyond the `names` a command takes. */
+export function expectPositionals(command: string, positionals: string[], names: string[]): void {
+  if (positionals.length > names.length) {
+    const extra = positionals.slice(names.length).map((text) => JSON.stringify(text)).join(", ");
+    const takes = names.length === 0 ? "no arguments" : names.join(" ");
+    throw new SchedulerError(
+      `Invalid arguments for ${command}: unexpected ${extra} (it takes ${takes}); see --help`,
+    );
+  }
+}
+
 const ORG_ID = z.string().regex(/^\d{1,12}$/).transform(Number).pipe(z.int().positive());
 
 /** Parses an agency id argument. */
@@ -38,6 +49,9 @@ export function parseOrgId(command: string, text: string | undefined): number {
 
 /** Parses a positive integer argument such as a contact id or a count. */
 export function parsePositiveInteger(command: string, name: string, text: string | undefined) {
+  if (text === undefined) {
+    throw new SchedulerError(`Invalid arguments for ${command}: ${name} is missing; see --help`);
+  }
   const result = ORG_ID.safeParse(text);
   if (!result.success) {
     throw new SchedulerError(
@@ -57,7 +71,7 @@ export function parseTodayFlag(
   if (text === undefined) return undefined;
   if (parseIsoDay(text) === undefined) {
     throw new SchedulerError(
-      `Invalid arguments for ${command}: --today must be a date as YYYY-MM-DD: ${
+      `Invalid arguments for ${command}: --today must be a real calendar date as YYYY-MM-DD: ${
         JSON.stringify(text)
       }`,
     );

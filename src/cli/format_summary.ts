@@ -27,12 +27,22 @@ export function formatSummary(summary: RunSummary): string[] {
     );
   }
   lines.push(`  skipped by reason  ${joinCounts(summary.skippedByReason)}`);
-  lines.push(`  invalid contacts   ${joinCounts(summary.invalidByReason)}`);
+  lines.push(`  contact problems   ${joinCounts(summary.invalidByReason)}`);
   const sender = summary.leftForSender;
   if (sender.same_event + sender.same_date > 0) {
     lines.push(`  left to sender     ${joinCounts(sender)}`);
   }
-  if (rows.conflicts > 0) lines.push(`  not written        ${rows.conflicts} (date already taken)`);
+  if (rows.conflicts > 0) {
+    lines.push(`  not written        ${number.format(rows.conflicts)} (date already taken)`);
+  }
+  const { moved_by_cap: byCap, moved_by_smoothing: bySmoothing } = summary.balancing;
+  if (byCap + bySmoothing > 0) {
+    lines.push(
+      `  balancing moved    ${number.format(byCap)} off crowded days, ${
+        number.format(bySmoothing)
+      } effective-date emails spread`,
+    );
+  }
   lines.push(
     `  busiest days       ${
       summary.busiestDays.map(({ date, emails }) => `${date} ${number.format(emails)}`).join(", ")

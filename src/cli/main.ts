@@ -69,7 +69,8 @@ function printOverview(output: Output): void {
   output.print("medigap-scheduler: plan each contact's marketing emails around state exclusion");
   output.print("windows, for every agency, every day.");
   output.print("");
-  output.print("Usage: deno task <command> [arguments]   (or: deno run -A main.ts <command> …)");
+  output.print("Usage: deno task <command> [arguments]");
+  output.print("   or: deno run -A --unstable-cron main.ts <command> [arguments]");
   output.print("");
   const width = Math.max(...COMMANDS.map((command) => command.usage.length));
   for (const command of COMMANDS) {

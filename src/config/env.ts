@@ -11,7 +11,8 @@ export const ENV_DEFAULTS = Object.freeze({
 
 const ENV_SCHEMA = z.object({
   CENTRAL_DB_PATH: z.string().min(1).default(ENV_DEFAULTS.CENTRAL_DB_PATH),
-  ORG_DB_PATH_TEMPLATE: z.string().min(1).default(ENV_DEFAULTS.ORG_DB_PATH_TEMPLATE),
+  // Without {id} every agency would share one database file.
+  ORG_DB_PATH_TEMPLATE: z.string().includes("{id}").default(ENV_DEFAULTS.ORG_DB_PATH_TEMPLATE),
   SCHEDULER_RUN_HOUR: z.coerce.number().int().min(0).max(23).default(
     ENV_DEFAULTS.SCHEDULER_RUN_HOUR,
   ),
@@ -39,16 +40,25 @@ export function parseEnv(source: Record<string, string | undefined>): EnvSetting
   if (!result.success) {
     const key = String(result.error.issues[0].path[0]) as keyof EnvSettings;
     throw new SchedulerError(
-      `Invalid environment: ${key} ${ENV_RULES[key]}: ${JSON.stringify(values[key])}`,
+      `Invalid environment variable (from the environment or .env): ${key} ${ENV_RULES[key]}: ${
+        JSON.stringify(values[key])
+      }`,
     );
   }
   return Object.freeze(result.data);
 }
 
-/** Reads `.env` when present (a missing file is fine), then the process environment. */
+/**
+ * Reads `.env` when present (a missing file is fine) under the process environment: a variable
+ * already set in the environment keeps its value, as `.env.example` documents.
+ */
 export function loadEnv(envFile = ".env"): EnvSettings {
+  // Deno 2.9.6's process.loadEnvFile overwrites variables that are already set, so the values
+  // from before are put back afterwards.
+  const before = Deno.env.toObject();
   try {
     process.loadEnvFile(envFile);
+    for (const [key, value] of Object.entries(before)) Deno.env.set(key, value);
   } catch (error) {
     if (
       (error as { code?: string }).code !== "ENOENT" && !(error instanceof Deno.errors.NotFound)

@@ -21,7 +21,7 @@ export function startRunRecord(
     run.runId,
     run.orgId,
     run.today.toString(),
-    run.startedAt.toString(),
+    run.startedAt.round({ smallestUnit: "millisecond" }).toString(),
     JSON.stringify(run.config),
   );
 }
@@ -38,7 +38,7 @@ export function finishRunRecord(
        skipped_by_reason = ?, invalid_by_reason = ?, summary = ?
      WHERE run_id = ?`,
   ).run(
-    finishedAt.toString(),
+    finishedAt.round({ smallestUnit: "millisecond" }).toString(),
     summary.contactsRead,
     summary.rows.inserted,
     summary.rows.updated,
@@ -76,8 +76,8 @@ export function recordFailedRun(
       run.runId,
       run.orgId,
       run.today.toString(),
-      run.startedAt.toString(),
-      Temporal.Now.instant().toString(),
+      run.startedAt.round({ smallestUnit: "millisecond" }).toString(),
+      Temporal.Now.instant().round({ smallestUnit: "millisecond" }).toString(),
       sqliteMessage(run.error),
     );
   } catch {

@@ -60,6 +60,13 @@ export function isBusyError(error: unknown): boolean {
   return /database is (locked|busy)/i.test(sqliteMessage(error));
 }
 
+/** Returns true when SQLite reports a damaged or foreign file (SQLITE_CORRUPT, SQLITE_NOTADB). */
+export function isDamagedFileError(error: unknown): boolean {
+  const code = (error as { errcode?: number } | null)?.errcode;
+  if (typeof code === "number") return (code & 0xff) === 11 || (code & 0xff) === 26;
+  return /malformed|not a database/i.test(sqliteMessage(error));
+}
+
 /** Returns true when `table` exists in `db`. */
 export function tableExists(db: DatabaseSync, table: string): boolean {
   const row = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(

@@ -3,7 +3,7 @@ import type { AgencyConfig } from "../config/agency_config.ts";
 import { SchedulerError } from "../errors.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { checkOrgSchema, openOrgDatabase } from "../db/org.ts";
-import { isBusyError, sqliteMessage } from "../db/sqlite.ts";
+import { isBusyError, isDamagedFileError, sqliteMessage } from "../db/sqlite.ts";
 import {
   ContactReader,
   readSenderLoad,
@@ -69,12 +69,14 @@ export function runAgency(config: AgencyConfig, options: RunOptions): RunSummary
       return summary;
     } catch (error) {
       if (db.isTransaction) db.exec("ROLLBACK");
-      if (!dryRun && !(error instanceof SchedulerError)) {
+      // A locked or damaged file takes no record of the failure: writing could only make it worse.
+      const recordable = !isBusyError(error) && !isDamagedFileError(error);
+      if (!dryRun && !(error instanceof SchedulerError) && recordable) {
         recordFailedRun(db, { runId, orgId: config.orgId, today, startedAt, error });
       }
       if (error instanceof SchedulerError) throw error;
       throw new SchedulerError(
-        `Run failed for organization ${config.orgId}: ${sqliteMessage(error)}`,
+        `Run failed for organization ${config.orgId}: ${sqliteMessage(error)}: ${config.dbPath}`,
         { exitCode: 1, cause: error },
       );
     }

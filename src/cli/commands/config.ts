@@ -1,5 +1,5 @@
 import type { Command } from "../command.ts";
-import { parseFlags, parseOrgId } from "../args.ts";
+import { expectPositionals, parseFlags, parseOrgId } from "../args.ts";
 import { describeConfig } from "../agency.ts";
 import { loadAgencyConfig } from "../../config/load_config.ts";
 import {
@@ -23,6 +23,7 @@ export const configCommand: Command = {
   ],
   run(args, context) {
     const { values, positionals } = parseFlags("config", args, { json: { type: "boolean" } });
+    expectPositionals("config", positionals, ["<org-id>"]);
     const orgId = parseOrgId("config", positionals[0]);
     const config = loadAgencyConfig(context.env, orgId, { allowInactive: true });
     const entries = describeConfig(config);

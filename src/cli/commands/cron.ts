@@ -31,6 +31,11 @@ export const cronCommand: Command = {
       );
     }
     const tickAt = parseInstantFlag(values["tick-at"]);
+    if (tickAt === undefined && typeof Deno.cron !== "function") {
+      throw new SchedulerError(
+        "Cannot start cron: Deno.cron needs the --unstable-cron flag; run it with deno task cron",
+      );
+    }
     const { env, output } = context;
     const logger = new Logger({
       format: env.LOG_FORMAT,

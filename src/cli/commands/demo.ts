@@ -1,9 +1,10 @@
 import type { Command } from "../command.ts";
-import { parseFlags } from "../args.ts";
+import { expectPositionals, parseFlags } from "../args.ts";
 import { generateAgency } from "../generate_agency.ts";
 import { scheduleCommand } from "./schedule.ts";
 import { openDatabase } from "../../db/sqlite.ts";
 import { orgDatabasePath } from "../../db/organizations.ts";
+import { SchedulerError } from "../../errors.ts";
 
 /** The demo agency's id and size. */
 export const DEMO_ORG_ID = 206;
@@ -20,7 +21,8 @@ export const demoCommand: Command = {
     "  --json   print the schedule summary as JSON",
   ],
   run(args, context) {
-    const { values } = parseFlags("demo", args, { json: { type: "boolean" } });
+    const { values, positionals } = parseFlags("demo", args, { json: { type: "boolean" } });
+    expectPositionals("demo", positionals, []);
     if (!demoAgencyExists(context.env.CENTRAL_DB_PATH, context.env.ORG_DB_PATH_TEMPLATE)) {
       const today = context.now().toZonedDateTimeISO("America/Chicago").toPlainDate();
       const result = generateAgency(context.env, DEMO_ORG_ID, {
@@ -36,6 +38,11 @@ export const demoCommand: Command = {
   },
 };
 
+/**
+ * Returns whether the demo agency is ready to schedule. When agency 206 exists in the central
+ * database but its database file does not, this is not the demo's data, so demo stops rather than
+ * filling another agency's database path with generated contacts.
+ */
 function demoAgencyExists(centralPath: string, template: string): boolean {
   try {
     Deno.statSync(centralPath);
@@ -43,16 +50,21 @@ function demoAgencyExists(centralPath: string, template: string): boolean {
     return false;
   }
   const central = openDatabase(centralPath, { readOnly: true, label: "central database" });
+  let path: string | undefined;
   try {
     const hasTable = central.prepare(
       "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'organizations'",
     ).get() !== undefined;
-    const path = hasTable ? orgDatabasePath(central, DEMO_ORG_ID, template) : undefined;
-    if (path === undefined) return false;
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
+    path = hasTable ? orgDatabasePath(central, DEMO_ORG_ID, template) : undefined;
   } finally {
     central.close();
+  }
+  if (path === undefined) return false;
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    throw new SchedulerError(
+      `Cannot run demo: organization ${DEMO_ORG_ID} exists in ${centralPath} but its database file is missing: ${path}; use another CENTRAL_DB_PATH for the demo`,
+    );
   }
 }

@@ -1,6 +1,12 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { Command } from "../command.ts";
-import { parseFlags, parseOrgId, parsePositiveInteger, parseTodayFlag } from "../args.ts";
+import {
+  expectPositionals,
+  parseFlags,
+  parseOrgId,
+  parsePositiveInteger,
+  parseTodayFlag,
+} from "../args.ts";
 import { SchedulerError } from "../../errors.ts";
 import { loadAgencyConfig } from "../../config/load_config.ts";
 import type { AgencyConfig } from "../../config/agency_config.ts";
@@ -32,6 +38,7 @@ export const explainCommand: Command = {
   ],
   run(args, context) {
     const { values, positionals } = parseFlags("explain", args, { today: { type: "string" } });
+    expectPositionals("explain", positionals, ["<org-id>", "<contact-id>"]);
     const orgId = parseOrgId("explain", positionals[0]);
     const contactId = parsePositiveInteger("explain", "contact-id", positionals[1]);
     const config = loadAgencyConfig(context.env, orgId);

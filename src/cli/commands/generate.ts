@@ -1,5 +1,11 @@
 import type { Command } from "../command.ts";
-import { parseFlags, parseOrgId, parsePositiveInteger, parseTodayFlag } from "../args.ts";
+import {
+  expectPositionals,
+  parseFlags,
+  parseOrgId,
+  parsePositiveInteger,
+  parseTodayFlag,
+} from "../args.ts";
 import { generateAgency } from "../generate_agency.ts";
 import { SchedulerError } from "../../errors.ts";
 
@@ -22,6 +28,7 @@ export const generateCommand: Command = {
       seed: { type: "string" },
       today: { type: "string" },
     });
+    expectPositionals("generate", positionals, ["<org-id>"]);
     const orgId = parseOrgId("generate", positionals[0]);
     const contacts = parsePositiveInteger("generate", "--contacts", values.contacts);
     if (contacts > 5_000_000) {

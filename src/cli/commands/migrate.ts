@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
 import type { Command } from "../command.ts";
-import { parseFlags } from "../args.ts";
+import { expectPositionals, parseFlags } from "../args.ts";
 import type { DatabaseSync } from "node:sqlite";
 import { SchedulerError } from "../../errors.ts";
 import { openDatabase, sqliteMessage } from "../../db/sqlite.ts";
@@ -17,7 +17,8 @@ export const migrateCommand: Command = {
     "database file does not exist yet are listed and skipped. Running it twice changes nothing.",
   ],
   run(args, context) {
-    parseFlags("migrate", args, {});
+    const { positionals } = parseFlags("migrate", args, {});
+    expectPositionals("migrate", positionals, []);
     const { env, output } = context;
 
     Deno.mkdirSync(dirname(env.CENTRAL_DB_PATH), { recursive: true });

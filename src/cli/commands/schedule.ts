@@ -1,5 +1,5 @@
 import type { Command, CommandContext } from "../command.ts";
-import { parseFlags, parseOrgId, parseTodayFlag } from "../args.ts";
+import { expectPositionals, parseFlags, parseOrgId, parseTodayFlag } from "../args.ts";
 import { SchedulerError } from "../../errors.ts";
 import { scheduleAgency } from "../../scheduling/schedule_agency.ts";
 import { formatSummary } from "../format_summary.ts";
@@ -49,6 +49,7 @@ export const scheduleCommand: Command = {
       }
       return scheduleAll(context, options);
     }
+    expectPositionals("schedule", positionals, ["<org-id>"]);
     const orgId = parseOrgId("schedule", positionals[0]);
     scheduleOne(context, orgId, { ...options, dbPath: values.db });
     return 0;
@@ -122,11 +123,13 @@ async function scheduleAll(context: CommandContext, options: Options): Promise<n
   } finally {
     stop.dispose();
   }
+  if (agencies.length === 0) context.output.error("no active agencies in the central database");
   if (failed.length > 0) {
     context.output.error(
       `${failed.length} of ${agencies.length} agencies failed: ${failed.join(", ")}`,
     );
     return 1;
   }
+  if (agencies.length > 0) context.output.error(`all ${agencies.length} agencies scheduled`);
   return 0;
 }

@@ -20,13 +20,29 @@ const FIRST_DAY = "2026-03-01";
 const NEXT_DAY = "2026-03-02";
 const STARTUP_CONTACTS = 5_000;
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    sizes: { type: "string", default: "100000,1000000,3000000" },
-    runs: { type: "string", default: "1" },
-  },
-});
+const USAGE = `Usage: deno task bench [--sizes N,N,...] [--runs R]
+
+  --sizes   contact counts to measure (default 100000,1000000,3000000)
+  --runs    runs per size; the table shows the median (default 1)`;
+
+let values: { sizes: string; runs: string; help?: boolean };
+try {
+  values = parseArgs({
+    args: Deno.args,
+    options: {
+      sizes: { type: "string", default: "100000,1000000,3000000" },
+      runs: { type: "string", default: "1" },
+      help: { type: "boolean" },
+    },
+  }).values;
+} catch (error) {
+  console.error(`bench: ${(error as Error).message}\n${USAGE}`);
+  Deno.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
 const sizes = values.sizes.split(",").map(Number);
 const runs = Number(values.runs);
 if (sizes.some((size) => !Number.isInteger(size) || size < 1) || !(runs >= 1)) {

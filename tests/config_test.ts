@@ -28,36 +28,13 @@ import {
   fileDigest,
   type TestAgency,
 } from "./support/agency.ts";
-
-/** An `organizations` row with the defaults of the central migrations. */
-const DEFAULT_COLUMNS: Readonly<Record<string, string | number | null>> = {
-  id: 206,
-  name: "Agency 206",
-  active: 1,
-  db_path: null,
-  enable_post_window_emails: 1,
-  effective_date_first_email_months: 11,
-  exclude_failed_underwriting_global: 0,
-  send_without_zipcode_for_universal: 1,
-  pre_exclusion_buffer_days: 60,
-  birthday_days_before: 14,
-  effective_date_days_before: 30,
-  send_time_hour: 8,
-  send_time_minute: 30,
-  timezone: "America/Chicago",
-  max_emails_per_period: 3,
-  frequency_period_days: 30,
-  size_profile: "auto",
-  config_overrides: null,
-  aep_month: 9,
-  aep_day: 15,
-};
+import { defaultOrganization } from "./support/config.ts";
 
 const KNOWN_OVERRIDE_KEYS =
   "daily_send_percentage_cap, ed_daily_soft_limit, batch_size, ed_smoothing_window_days, catch_up_spread_days, overage_threshold";
 
 function organization(columns: Record<string, string | number | null> = {}): OrganizationRow {
-  return validateOrganization({ ...DEFAULT_COLUMNS, ...columns }, 206);
+  return validateOrganization({ ...defaultOrganization(206), ...columns }, 206);
 }
 
 function resolve(options: {

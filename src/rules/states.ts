@@ -64,7 +64,7 @@ export type StateCode = typeof STATE_CODES[number];
 
 const STATE_CODE_SET: ReadonlySet<string> = new Set(STATE_CODES);
 
-/** Returns the state code for raw column text (trimmed, upper-cased), or undefined if it is none. */
+/** Returns the state code in raw column text (trimmed, upper-cased), or undefined for any other text. */
 export function parseStateCode(text: unknown): StateCode | undefined {
   if (typeof text !== "string") return undefined;
   const code = text.trim().toUpperCase();

@@ -40,11 +40,12 @@ const ED = KIND_CODES.effective_date;
 const POST_WINDOW = KIND_CODES.post_window;
 
 /**
- * Evens out daily volume in place: first spreads effective-date emails on days above the ED
- * limit by a stable jitter, then moves the lowest-priority movable emails off days above
+ * Evens out daily volume in place. First it spreads effective-date emails on days above the ED
+ * limit by a stable jitter. Then it moves the lowest-priority movable emails off days above
  * ⌊cap × overage threshold⌋ to the nearest day with room, preferring earlier days. Moves stay in
- * each email's allowed range and out of the contact's exclusion windows. Kept emails (dates from an
- * earlier run) and skipped emails never move. Deterministic: no randomness, no clock.
+ * each email's allowed range, out of the contact's exclusion windows and within the frequency
+ * limit. Kept emails (dates from an earlier run) and skipped emails never move. Deterministic: no
+ * randomness, no clock.
  */
 export function balancePlan(plan: PlanStore, options: BalanceOptions): BalanceResult {
   const days = new DayLoad(plan, options);

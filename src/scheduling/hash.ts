@@ -1,5 +1,5 @@
 /**
- * Returns a stable 32-bit unsigned hash of three integers. Used wherever the spec asks for a
+ * Returns a stable 32-bit unsigned hash of three integers. Used wherever the rules need a
  * deterministic spread (catch-up dates, effective-date jitter), so reruns land on the same days.
  */
 export function stableHash(a: number, b: number, c: number): number {

@@ -98,7 +98,7 @@ Deno.test("config table lists every value", async () => {
   assert.equal(table.stdout[0], "Organization 206: effective configuration");
   const entries = parseTable(table.stdout);
   assert.deepEqual([...entries.keys()], Object.keys(json));
-  assert.deepEqual(entries.get("contact_count"), { value: "4", source: "computed" });
+  assert.deepEqual(entries.get("contacts_with_email"), { value: "4", source: "computed" });
   assert.deepEqual(entries.get("size_profile"), { value: "auto", source: "column" });
   assert.deepEqual(entries.get("profile"), { value: "small", source: "computed" });
   assert.deepEqual(entries.get("daily_cap"), { value: "1", source: "computed" });
@@ -139,7 +139,7 @@ Deno.test("config json sources every key", async () => {
     active: "column",
     db_path: "column",
     timezone: "column",
-    contact_count: "computed",
+    contacts_with_email: "computed",
     size_profile: "column",
     profile: "column",
     daily_send_percentage_cap: "profile",
@@ -176,7 +176,7 @@ Deno.test("config json sources every key", async () => {
     "priority.follow_up": "constant",
   });
   assert.equal(config.profile.value, "large");
-  assert.equal(config.contact_count.value, 3);
+  assert.equal(config.contacts_with_email.value, 3);
   assert.equal(config.daily_send_percentage_cap.value, 0.07);
   assert.equal(config.daily_cap.value, 1);
   assert.equal(config.ed_daily_limit.value, 1);
@@ -202,7 +202,7 @@ Deno.test("config json medium agency override", async () => {
   const config = parseJson(await runCli(["config", "206", "--json"], agency.env));
 
   assert.deepEqual(config.profile, { value: "medium", source: "computed" });
-  assert.deepEqual(config.contact_count, { value: 50_000, source: "computed" });
+  assert.deepEqual(config.contacts_with_email, { value: 50_000, source: "computed" });
   assert.deepEqual(config.daily_cap, { value: 7_500, source: "computed" });
   assert.deepEqual(config.batch_size, { value: 20_000, source: "override" });
   assert.deepEqual(config.daily_send_percentage_cap, { value: 0.15, source: "override" });
@@ -366,7 +366,7 @@ Deno.test("config as a subprocess", async () => {
   assert.equal(code, 0);
   const parsed = JSON.parse(new TextDecoder().decode(stdout));
   assert.equal(parsed.org_id, 206);
-  assert.deepEqual(parsed.config.contact_count, { value: 5, source: "computed" });
+  assert.deepEqual(parsed.config.contacts_with_email, { value: 5, source: "computed" });
   assert.deepEqual(parsed.config.profile, { value: "small", source: "computed" });
   assert.deepEqual(parsed.config.daily_cap, { value: 1, source: "computed" });
 });

@@ -317,3 +317,24 @@ Deno.test("parseEnv rejects a template without {id}", () => {
     },
   );
 });
+
+Deno.test("explain CLI shows windows and rows", async () => {
+  const agency = await examplesAgency();
+  scheduleAgency(agency.env, agency.orgId, { today: TODAY, now: NOW });
+  const output = memoryOutput();
+  const code = await main(["explain", "206", "2", "--today", "2026-03-01"], {
+    output,
+    env: agency.env,
+    now: () => NOW,
+  });
+  const text = output.stdout.join("\n");
+
+  assert.equal(code, 0);
+  assert.match(text, /state {12}CA \(from the state column\)/);
+  assert.match(text, /window 2026 {6}2026-03-17 to 2026-08-14/);
+  assert.match(text, /birthday .* -> 2026-06-01 skipped \(birthday_window/);
+  assert.match(text, /post_window .* -> 2026-08-15 pre-scheduled/);
+  assert.match(text, /#\d+ birthday 2026-06-01 skipped \(birthday_window\), event 2026-06-15/);
+  assert.doesNotMatch(text, /@example\.com/);
+  assert.doesNotMatch(text, /1950-06-15/);
+});

@@ -9,7 +9,7 @@ export function describeConfig(
     ["active", config.active],
     ["db_path", config.dbPath],
     ["timezone", config.timezone],
-    ["contact_count", config.contactCount],
+    ["contacts_with_email", config.contactCount],
     ["size_profile", config.sizeProfileSetting],
     ["profile", config.profile],
     ["daily_send_percentage_cap", config.dailySendPercentageCap],

@@ -53,7 +53,7 @@ export function resolveConfig(input: ConfigInput): AgencyConfig {
   const edLimit = effectiveEdLimit(cap, edDailySoftLimit);
   sources.daily_cap = "computed";
   sources.ed_daily_limit = "computed";
-  sources.contact_count = "computed";
+  sources.contacts_with_email = "computed";
   for (const column of COLUMN_BACKED_KEYS) sources[column] = "column";
   sources.db_path = input.dbPathSource ?? "column";
   for (const state of Object.keys(stateBufferDays)) {

@@ -104,7 +104,8 @@ function explainContact(
   lines.push(...describeWindows(contact.state, plan.windowRule, today.year));
   if (plan.problems.length > 0) lines.push(`  problems         ${plan.problems.join(", ")}`);
 
-  lines.push("  emails the rules give (before balancing and the frequency limit):");
+  lines.push("  emails the rules give (a run may still move or skip them to balance days and");
+  lines.push("  to respect the frequency limit; the rows below show what the last run wrote):");
   if (plan.emails.length === 0) lines.push("    none");
   for (const email of plan.emails) lines.push(`    ${describeEmail(email)}`);
 

@@ -4,60 +4,72 @@ const number = new Intl.NumberFormat("en-US");
 
 /** Formats a run summary as the short human-readable text that `schedule` prints. */
 export function formatSummary(summary: RunSummary): string[] {
-  const { rows, planned, timingsMs } = summary;
+  return [...rowLines(summary), ...planLines(summary), ...dayLines(summary)];
+}
+
+/** Returns the heading, contacts read and what happened to the table's rows. */
+function rowLines(summary: RunSummary): string[] {
+  const { rows } = summary;
   const mode = summary.dryRun ? " (dry run: nothing written)" : "";
+  const counts = joinCounts({
+    inserted: rows.inserted,
+    updated: rows.updated,
+    deleted: rows.deleted,
+    unchanged: rows.kept,
+    "history kept": rows.history_kept,
+  });
   const lines = [
     `Organization ${summary.orgId}: plan for ${summary.today}${mode}`,
     `  contacts read      ${number.format(summary.contactsRead)}`,
-    `  rows               ${
-      joinCounts({
-        inserted: rows.inserted,
-        updated: rows.updated,
-        deleted: rows.deleted,
-        unchanged: rows.kept,
-        "history kept": rows.history_kept,
-      })
-    }`,
+    `  rows               ${counts}`,
   ];
-  for (const [kind, counts] of Object.entries(planned)) {
-    lines.push(
-      `  ${kind.padEnd(17)}  ${number.format(counts["pre-scheduled"])} pre-scheduled, ${
-        number.format(counts.skipped)
-      } skipped`,
-    );
+  if (rows.conflicts > 0) {
+    lines.push(`  not written        ${number.format(rows.conflicts)} (date already taken)`);
+  }
+  return lines;
+}
+
+/** Returns the emails by kind and status, skips by reason and contact problems. */
+function planLines(summary: RunSummary): string[] {
+  const lines: string[] = [];
+  for (const [kind, counts] of Object.entries(summary.planned)) {
+    const preScheduled = number.format(counts["pre-scheduled"]);
+    const skipped = number.format(counts.skipped);
+    lines.push(`  ${kind.padEnd(17)}  ${preScheduled} pre-scheduled, ${skipped} skipped`);
   }
   lines.push(`  skipped by reason  ${joinCounts(summary.skippedByReason)}`);
   lines.push(`  contact problems   ${joinCounts(summary.invalidByReason)}`);
+
   const sender = summary.leftForSender;
   if (sender.same_event + sender.same_date > 0) {
     lines.push(`  left to sender     ${joinCounts(sender)}`);
   }
-  if (rows.conflicts > 0) {
-    lines.push(`  not written        ${number.format(rows.conflicts)} (date already taken)`);
-  }
-  const { moved_by_cap: byCap, moved_by_smoothing: bySmoothing } = summary.balancing;
+  return lines;
+}
+
+/** Returns balancing moves, the busiest days, days left above the cap and the time split. */
+function dayLines(summary: RunSummary): string[] {
+  const lines: string[] = [];
+  const { moved_by_cap: byCap, moved_by_smoothing: bySmoothing, daily_cap: cap } =
+    summary.balancing;
   if (byCap + bySmoothing > 0) {
-    lines.push(
-      `  balancing moved    ${number.format(byCap)} off crowded days, ${
-        number.format(bySmoothing)
-      } effective-date emails spread`,
-    );
+    const moves = `${number.format(byCap)} off crowded days`;
+    const spread = `${number.format(bySmoothing)} effective-date emails spread`;
+    lines.push(`  balancing moved    ${moves}, ${spread}`);
   }
-  lines.push(
-    `  busiest days       ${
-      summary.busiestDays.map(({ date, emails }) => `${date} ${number.format(emails)}`).join(", ")
-    } (daily cap ${number.format(summary.balancing.daily_cap)})`,
-  );
+
+  const busiest = summary.busiestDays.map(({ date, emails }) => `${date} ${number.format(emails)}`);
+  lines.push(`  busiest days       ${busiest.join(", ")} (daily cap ${number.format(cap)})`);
   if (summary.overloadedDays.length > 0) {
     const days = summary.overloadedDays.slice(0, 10).map(({ date, emails }) =>
       `${date} ${number.format(emails)}`
     );
     lines.push(`  over the cap       ${days.join(", ")} (nothing on them could move)`);
   }
-  const split = Object.entries(timingsMs).filter(([name]) => name !== "total").map(([name, ms]) =>
-    `${name} ${(ms / 1000).toFixed(2)}`
-  );
-  lines.push(`  time               ${(timingsMs.total / 1000).toFixed(2)} s (${split.join(", ")})`);
+
+  const { total, ...phases } = summary.timingsMs;
+  const split = Object.entries(phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)}`);
+  lines.push(`  time               ${(total / 1000).toFixed(2)} s (${split.join(", ")})`);
   return lines;
 }
 

@@ -3,16 +3,18 @@ import type { AgencyConfig } from "../config/agency_config.ts";
 import type { RunSummary } from "../scheduling/run_summary.ts";
 import { sqliteMessage, tableExists } from "./sqlite.ts";
 
+/** Identity of one run, as its `scheduler_runs` row records it. */
+export interface RunIdentity {
+  runId: string;
+  orgId: number;
+  today: Temporal.PlainDate;
+  startedAt: Temporal.Instant;
+}
+
 /** Inserts the run's `scheduler_runs` row with status `running`, inside the run's transaction. */
 export function startRunRecord(
   db: DatabaseSync,
-  run: {
-    runId: string;
-    orgId: number;
-    today: Temporal.PlainDate;
-    startedAt: Temporal.Instant;
-    config: AgencyConfig;
-  },
+  run: RunIdentity & { config: AgencyConfig },
 ): void {
   db.prepare(
     `INSERT INTO scheduler_runs (run_id, org_id, plan_date, started_at, status, effective_config)
@@ -58,13 +60,7 @@ export function finishRunRecord(
  */
 export function recordFailedRun(
   db: DatabaseSync,
-  run: {
-    runId: string;
-    orgId: number;
-    today: Temporal.PlainDate;
-    startedAt: Temporal.Instant;
-    error: unknown;
-  },
+  run: RunIdentity & { error: unknown },
 ): void {
   try {
     if (!tableExists(db, "scheduler_runs")) return;

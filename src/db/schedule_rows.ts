@@ -3,6 +3,8 @@ import { dayFromYmd, type DayNumber, daysInMonth, formatDay, parseIsoDay } from 
 import type { ContactRow } from "../scheduling/contact.ts";
 import { returnArrays } from "./sqlite.ts";
 import { PRIORITIES } from "../config/constants.ts";
+import { KINDS_BY_CODE } from "../scheduling/plan_contact.ts";
+import { REASON_CODES } from "../scheduling/plan_store.ts";
 
 /** Statuses of rows that the scheduler owns; every other status is the sender's. */
 const OWNED = "('pre-scheduled', 'skipped')";
@@ -75,10 +77,10 @@ export class ScheduleRowReader {
     // A rerun reads millions of rows, and every value crossing from SQLite costs time, so SQLite
     // turns dates into day numbers and packs kind, status, reason and the send-time and priority
     // comparisons into one integer (see unpackFlags).
-    const kindCases = PLANNED_KINDS.map((kind, code) => `WHEN '${kind}' THEN ${code}`).join(" ");
-    const priorityCases = PLANNED_KINDS.map((kind) => `WHEN '${kind}' THEN ${PRIORITIES[kind]}`)
+    const kindCases = KINDS_BY_CODE.map((kind, code) => `WHEN '${kind}' THEN ${code}`).join(" ");
+    const priorityCases = KINDS_BY_CODE.map((kind) => `WHEN '${kind}' THEN ${PRIORITIES[kind]}`)
       .join(" ");
-    const reasonCases = REASON_TEXTS.map((reason, code) => `WHEN '${reason}' THEN ${code}`).join(
+    const reasonCases = REASON_CODES.map((reason, code) => `WHEN '${reason}' THEN ${code}`).join(
       " ",
     );
     this.#statement = returnArrays(db.prepare(
@@ -114,8 +116,8 @@ export class ScheduleRowReader {
         contactId: Number(row[1]),
         sendDay: row[2] === null ? undefined : Number(row[2]),
         eventDay: dayFromPacked(row[3]),
-        emailType: kindCode < PLANNED_KINDS.length
-          ? PLANNED_KINDS[kindCode]
+        emailType: kindCode < KINDS_BY_CODE.length
+          ? KINDS_BY_CODE[kindCode]
           : kindCode === KIND_FOLLOW_UP
           ? "follow_up"
           : "other",
@@ -124,7 +126,7 @@ export class ScheduleRowReader {
           ? null
           : reasonCode === REASON_OTHER
           ? "other"
-          : REASON_TEXTS[reasonCode],
+          : REASON_CODES[reasonCode],
         sameSendTime: (flags & (1 << 8)) !== 0,
         samePriority: (flags & (1 << 9)) !== 0,
         metadata: row[5] === null ? null : String(row[5]),
@@ -143,19 +145,11 @@ function dayFromPacked(value: unknown): DayNumber | undefined {
   return dayFromYmd(year, month, day);
 }
 
-/** Kinds the scheduler plans, in code order; other kinds are read as "follow_up" or "other". */
-const PLANNED_KINDS = ["birthday", "effective_date", "aep", "post_window"] as const;
+// Codes of the other kinds follow those of KINDS_BY_CODE; they are read as "follow_up" or "other".
 const KIND_FOLLOW_UP = 4;
 const KIND_OTHER = 5;
 /** Status text by code: the scheduler's two statuses, and any status of the sender. */
 const STATUS_TEXTS = ["pre-scheduled", "skipped", "sender"] as const;
-const REASON_TEXTS = [
-  "",
-  "year_round",
-  "birthday_window",
-  "effective_date_window",
-  "frequency_limit",
-] as const;
 const REASON_OTHER = 7;
 
 /** Julian day number of 1970-01-01 at midnight, the day numbers' origin. */

@@ -49,9 +49,14 @@ export const configCommand: Command = {
     context.output.print(`Organization ${orgId}: effective configuration`);
     const width = Math.max(...[...entries, ...constants].map((entry) => entry.name.length));
     for (const { name, value, source } of [...entries, ...constants]) {
-      const shown = typeof value === "boolean" ? (value ? "yes" : "no") : String(value);
-      context.output.print(`  ${name.padEnd(width)}  ${shown.padEnd(24)}  ${source}`);
+      context.output.print(`  ${name.padEnd(width)}  ${displayValue(value).padEnd(24)}  ${source}`);
     }
     return 0;
   },
 };
+
+function displayValue(value: unknown): string {
+  if (value === true) return "yes";
+  if (value === false) return "no";
+  return String(value);
+}
